@@ -1,0 +1,1 @@
+"""Validated data models: case facts, evidence list and parsed facts per kind."""

@@ -1,0 +1,119 @@
+"""``case.toml``: the facts a person edits. Versioned schema (``schema_version``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from disputekit.clock import CHINA_TZ, parse_time
+
+SCHEMA_VERSION = 1
+
+GROUND_IDS = (
+    "goods_signed",
+    "returned_item_not_ours",
+    "resale_affected",
+    "missing_parts",
+    "beyond_7day_window",
+    "not_7day_eligible",
+    "custom_made",
+    "agreed_otherwise",
+    "return_not_received",
+)
+
+
+class RefundType(StrEnum):
+    REFUND_ONLY = "refund_only"  # 仅退款 (API dispute_type REFUND)
+    RETURN_AND_REFUND = "return_and_refund"  # 退货退款 (REFUND_AND_RETURN)
+
+
+class RefundState(StrEnum):
+    """The six API refund states (taobao.md §1.1) plus 客服介入."""
+
+    WAITING_SELLER_AGREE = "waiting_seller_agree"
+    WAITING_BUYER_RETURN = "waiting_buyer_return"
+    WAITING_SELLER_CONFIRM = "waiting_seller_confirm"
+    SELLER_REFUSED = "seller_refused"
+    CLOSED = "closed"
+    SUCCESS = "success"
+    CS_INTERVENING = "cs_intervening"
+
+
+class OrderStatus(StrEnum):
+    PAID = "paid"  # 买家已付款 (WAIT_SELLER_SEND_GOODS)
+    SHIPPED = "shipped"  # 卖家已发货 (WAIT_BUYER_CONFIRM_GOODS)
+    SIGNED = "signed"
+    FINISHED = "finished"  # 交易成功
+
+
+class Shipment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    waybill: str | None = None
+    courier: str | None = None
+
+
+def _aware(value: object) -> object:
+    if isinstance(value, str):
+        return parse_time(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=CHINA_TZ)
+    return value
+
+
+class CaseFile(BaseModel):
+    """Everything in case.toml. Unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    platform: Literal["taobao", "tmall"] = "taobao"
+    order_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
+    refund_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
+    buyer: str = Field(min_length=1, max_length=64)
+    seller: str = Field(min_length=1, max_length=64)
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    currency: Literal["CNY"] = "CNY"
+    refund_type: RefundType = RefundType.REFUND_ONLY
+    refund_phase: Literal["onsale", "aftersale"] | None = None
+    state: RefundState = RefundState.WAITING_SELLER_AGREE
+    order_status: OrderStatus | None = None
+    item_title: str | None = Field(default=None, max_length=200)
+    ordered_at: datetime | None = None
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    signed_at: datetime | None = None
+    requested_at: datetime
+    state_since: datetime | None = Field(
+        default=None, description="when the refund entered its current state"
+    )
+    deadline: datetime | None = Field(
+        default=None, description="the platform's own countdown (千牛); always wins"
+    )
+    shipment: Shipment = Shipment()
+    return_shipment: Shipment = Shipment()
+    ground: str | None = None
+    reason: str | None = Field(default=None, description="the agent's own refusal reason")
+    buyer_claim: str | None = Field(default=None, max_length=500)
+    agent: str | None = None
+    lang: Literal["zh", "en"] = "zh"
+    gift_value: Decimal | None = None
+
+    _times = field_validator(
+        "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",
+        "deadline", mode="before",
+    )(_aware)
+
+    @field_validator("ground")
+    @classmethod
+    def _known_ground(cls, value: str | None) -> str | None:
+        if value is not None and value not in GROUND_IDS:
+            raise ValueError(f"unknown ground {value!r}; one of: {', '.join(GROUND_IDS)}")
+        return value
+
+    @property
+    def case_id(self) -> str:
+        return f"{self.platform}-{self.refund_id}"
