@@ -1,0 +1,200 @@
+"""Commands on the case folder: init, add, list, mark, inspect."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from disputekit.case import init_case, open_case
+from disputekit.cli.options import (
+    as_opt, by_opt, case_arg, json_opt, now_opt, resolve_actor, tag_opt,
+)
+from disputekit.cli.runtime import emit_json, handle_errors
+from disputekit.clock import now as clock_now
+from disputekit.clock import parse_time
+from disputekit.collect import inspect_file
+from disputekit.errors import UsageError
+from disputekit.evidence_ops import add_files, mark_messages
+from disputekit.i18n import pick
+from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
+from disputekit.render.summary import evidence_rows
+
+
+def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} 的时间格式无法识别:{value!r}(应为 YYYY-MM-DD HH:MM)。",
+            f"{option}: cannot read the time {value!r} (expected YYYY-MM-DD HH:MM).",
+        ) from None
+
+
+@click.command("init")
+@case_arg
+@click.option("--platform", type=click.Choice(["taobao", "tmall"]), default="taobao", help="Platform.")
+@click.option("--order-id", required=True, help="Order number (订单号).")
+@click.option("--refund-id", required=True, help="Refund number (退款编号).")
+@click.option("--buyer", required=True, help="Buyer's nickname (买家昵称), as in the chat.")
+@click.option("--seller", required=True, help="Shop/seller nickname; sub-accounts 店铺:客服 match it.")
+@click.option("--amount", required=True, type=Decimal, help="Refund amount in CNY, e.g. 128.50.")
+@click.option("--refund-type", type=click.Choice([t.value for t in RefundType]), default="refund_only", help="仅退款 refund_only or 退货退款 return_and_refund.")
+@click.option("--state", type=click.Choice([s.value for s in RefundState]), default="waiting_seller_agree", help="Current refund state.")
+@click.option("--order-status", type=click.Choice([s.value for s in OrderStatus]), default=None, help="Trade status behind the refund.")
+@click.option("--requested-at", required=True, help="When the buyer applied (YYYY-MM-DD HH:MM, China time).")
+@click.option("--shipped-at", default=None, help="When the seller shipped.")
+@click.option("--signed-at", default=None, help="When the parcel was signed for.")
+@click.option("--state-since", default=None, help="When the refund entered its current state.")
+@click.option("--deadline", default=None, help="The platform's countdown deadline (千牛), always wins.")
+@click.option("--waybill", default=None, help="Waybill number of the seller's shipment.")
+@click.option("--courier", default=None, help="Courier of the shipment (code or name, e.g. zhongtong/中通).")
+@click.option("--ground", type=click.Choice(list(GROUND_IDS)), default=None, help="Chosen refusal ground.")
+@click.option("--item", "item_title", default=None, help="Item title.")
+@click.option("--case-lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the dossier.")
+@by_opt("The agent preparing the case.")
+@now_opt
+@handle_errors
+def init_cmd(case_dir: Path, actor: str | None, now: str | None, **values: object) -> None:
+    """Start a case folder (writes CASE/case.toml, the same file you may write by hand).
+
+    Example:
+
+    \b
+        disputekit init CASE --order-id 3712345678901234567 --refund-id 20250420001 \\
+            --buyer tb_buyer --seller 悦家旗舰店 --amount 128.50 --requested-at "2025-04-20 10:02"
+    """
+    data: dict[str, object] = {k: v for k, v in values.items() if v is not None}
+    for key in ("requested_at", "shipped_at", "signed_at", "state_since", "deadline"):
+        if key in data:
+            data[key] = _time(str(data[key]), "--" + key.replace("_", "-"))
+    shipment = {k: data.pop(k) for k in ("waybill", "courier") if k in data}
+    if shipment:
+        data["shipment"] = shipment
+    data["lang"] = data.pop("case_lang")
+    data["agent"] = resolve_actor(actor)
+    facts = CaseFile.model_validate(data)
+    case = init_case(case_dir, facts, at=clock_now(now), actor=resolve_actor(actor))
+    click.echo(pick(f"已建立案件 {case.case_id}:{case_dir}", f"Created case {case.case_id} in {case_dir}"))
+
+
+@click.command("add")
+@case_arg
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--caption", default=None, help="Caption shown with the exhibit (e.g. 出库前拍照).")
+@as_opt
+@tag_opt
+@click.option("--courier", default=None, help="Courier of a tracking record that does not name it.")
+@by_opt()
+@now_opt
+@json_opt
+@handle_errors
+def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kind: str | None,
+            tag: str | None, courier: str | None, actor: str | None, now: str | None,
+            as_json: bool) -> None:
+    """Add evidence files to a case. Originals are kept byte-for-byte and hashed.
+
+    Every file is checked first; if one is refused, nothing is added.
+
+    Example:
+
+    \b
+        disputekit add CASE chat.txt tracking.json IMG_0231.HEIC --caption "出库前拍照"
+    """
+    outcomes = add_files(
+        case_dir, list(files), at=clock_now(now), actor=resolve_actor(actor), caption=caption,
+        as_kind=as_kind, tag=tag, courier=courier,
+    )
+    if as_json:
+        emit_json([{"file": str(o.source), "id": o.exhibit, "kind": o.kind, "status": o.status}
+                   for o in outcomes])
+        return
+    for o in outcomes:
+        if o.status == "added":
+            click.echo(pick(f"{o.exhibit}  已添加 {o.kind}:{o.source}",
+                            f"{o.exhibit}  added {o.kind}: {o.source}"))
+        else:
+            click.echo(pick(f"{o.exhibit}  相同内容已存在,未重复添加:{o.source}",
+                            f"{o.exhibit}  already in the case (same bytes), nothing added: {o.source}"))
+
+
+@click.command("list")
+@case_arg
+@json_opt
+@handle_errors
+def list_cmd(case_dir: Path, as_json: bool) -> None:
+    """List a case's evidence: exhibit id, kind, name, size, sha256, key facts.
+
+    Example:
+
+    \b
+        disputekit list CASE --json
+    """
+    case = open_case(case_dir)
+    if as_json:
+        emit_json([item.model_dump(mode="json") for item in case.evidence.items])
+        return
+    if not case.evidence.items:
+        click.echo(pick("本案还没有证据。用 disputekit add 添加。",
+                        "No evidence yet. Add some with `disputekit add`."))
+    for row in evidence_rows(case.evidence.items):
+        click.echo(row)
+
+
+@click.command("mark")
+@case_arg
+@click.argument("exhibit")
+@click.option("--message", "messages", type=int, multiple=True, required=True,
+              help="Message number to highlight (repeatable).")
+@click.option("--unmark", is_flag=True, help="Remove the marks instead.")
+@by_opt()
+@now_opt
+@handle_errors
+def mark_cmd(case_dir: Path, exhibit: str, messages: tuple[int, ...], unmark: bool,
+             actor: str | None, now: str | None) -> None:
+    """Mark key chat messages; the dossier highlights them.
+
+    Example:
+
+    \b
+        disputekit mark CASE E2 --message 14 --message 15
+    """
+    item = mark_messages(case_dir, exhibit, list(messages), at=clock_now(now),
+                         actor=resolve_actor(actor), unmark=unmark)
+    click.echo(pick(f"{item.id} 重点消息:{item.marks}", f"{item.id} key messages: {item.marks}"))
+
+
+@click.command("inspect")
+@click.argument("file", type=click.Path(path_type=Path))
+@as_opt
+@click.option("--buyer", default=None, help="Buyer nickname, to assign chat roles.")
+@click.option("--seller", default=None, help="Seller nickname, to assign chat roles.")
+@click.option("--courier", default=None, help="Courier, for a tracking record that does not name it.")
+@json_opt
+@handle_errors
+def inspect_cmd(file: Path, as_kind: str | None, buyer: str | None, seller: str | None,
+                courier: str | None, as_json: bool) -> None:
+    """Show what disputekit reads from one file, without a case.
+
+    Example:
+
+    \b
+        disputekit inspect chat.txt --json
+    """
+    facts = inspect_file(file, as_kind=as_kind, buyer=buyer, seller=seller, courier=courier)
+    data = facts.model_dump(mode="json")
+    if as_json:
+        emit_json(data)
+        return
+    from disputekit.render.summary import facts_lines
+
+    for line in facts_lines(data, full=True):
+        click.echo(line)
+
+
+def register(group: click.Group) -> None:
+    for command in (init_cmd, add_cmd, list_cmd, mark_cmd, inspect_cmd):
+        group.add_command(command)

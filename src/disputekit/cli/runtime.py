@@ -1,0 +1,68 @@
+"""The one place where library errors become CLI messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from disputekit.errors import DisputekitError, ExitCode
+from disputekit.i18n import current_lang, pick
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliContext:
+    """Typed ``ctx.obj``: global options."""
+
+    lang: str
+    verbose: bool
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def fail(exc: DisputekitError) -> None:
+    click.echo(pick("错误:", "Error: ") + exc.message(current_lang()), err=True)
+    sys.exit(int(exc.exit_code))
+
+
+def handle_errors(func: F) -> F:
+    """Turn expected errors into a message on stderr and the documented exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        verbose = bool(ctx.find_root().params.get("verbose"))
+        try:
+            return func(*args, **kwargs)
+        except DisputekitError as exc:
+            if verbose:
+                logging.exception("details")
+            fail(exc)
+        except ValidationError as exc:
+            lines = "\n".join(
+                f"  {'.'.join(str(p) for p in e['loc'])} → {e['msg']}" for e in exc.errors()
+            )
+            click.echo(pick("错误:输入值无效\n", "Error: invalid value\n") + lines, err=True)
+            sys.exit(int(ExitCode.USAGE))
+        except KeyboardInterrupt:
+            click.echo(pick("已中断。", "Interrupted."), err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except OSError as exc:
+            if verbose:
+                logging.exception("details")
+            click.echo(pick("错误:文件操作失败:", "Error: file access failed: ") + str(exc), err=True)
+            sys.exit(int(ExitCode.INPUT))
+        return None
+
+    return wrapper  # type: ignore[return-value]

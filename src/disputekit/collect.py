@@ -1,0 +1,111 @@
+"""Collect stage: check an input file, detect its kind by content, parse its facts."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from disputekit.errors import InputFileError
+from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, TrackingFacts
+
+AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
+
+MAX_INPUT_BYTES = 512 * 1024 * 1024  # one evidence file; larger is surely not a chat or photo
+
+
+def check_input_path(path: Path) -> None:
+    """Refuse anything that is not a plain, readable, bounded file (before reading a byte)."""
+    shown = str(path)
+    if path.is_symlink():
+        target = path.resolve()
+        home = path.absolute().parent.resolve()
+        if home not in target.parents:
+            raise InputFileError(
+                f"{shown} 是指向其他位置({target})的符号链接,已拒绝。",
+                f"{shown} is a symbolic link pointing outside its folder ({target}); refused.",
+                fix_zh="请直接添加真实文件。",
+                fix_en="Add the real file instead.",
+            )
+    if not path.exists():
+        raise InputFileError(
+            f"找不到文件:{shown}", f"No such file: {shown}",
+            fix_zh="请检查路径。", fix_en="Check the path.",
+        )
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise InputFileError(
+            f"{shown} 是文件夹,不是证据文件。", f"{shown} is a folder, not an evidence file.",
+            fix_zh="请逐个列出其中的文件。", fix_en="List the files inside it instead.",
+        )
+    if not stat.S_ISREG(mode):
+        raise InputFileError(
+            f"{shown} 不是普通文件。", f"{shown} is not a regular file.",
+            fix_zh="请先保存为普通文件再添加。", fix_en="Save it as a regular file first.",
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise InputFileError(
+            f"{shown} 是空文件(0 字节)。", f"{shown} is empty (0 bytes).",
+            fix_zh="请重新导出或拍摄该证据。", fix_en="Export or capture the evidence again.",
+        )
+    if size > MAX_INPUT_BYTES:
+        raise InputFileError(
+            f"{shown} 太大({size} 字节)。", f"{shown} is too large ({size} bytes).",
+            fix_zh="请压缩或拆分后再添加。", fix_en="Compress or split it first.",
+        )
+    if not os.access(path, os.R_OK):
+        raise InputFileError(
+            f"无法读取 {shown}(没有权限)。", f"Cannot read {shown} (permission denied).",
+            fix_zh="请检查文件权限。", fix_en="Check the file's permissions.",
+        )
+
+
+def detect_kind(path: Path) -> str:
+    """chat, tracking, image or document, from the content (never the extension)."""
+    from disputekit.sniff import sniff
+
+    found = sniff(path)
+    if found.kind in ("photo", "screenshot", "image"):
+        return "image"
+    if found.kind == "pdf":
+        return "document"
+    if found.kind in ("chat", "tracking"):
+        return found.kind
+    raise InputFileError(
+        f"无法识别 {path.name} 的文件类型(不是聊天记录、物流记录、图片或 PDF)。",
+        f"Cannot tell what {path.name} is (not a chat export, tracking record, image or PDF).",
+        fix_zh="如确为证据,请用 --as 指定类型(chat/tracking/photo/screenshot/document)。",
+        fix_en="If it is evidence, name its kind with --as (chat/tracking/photo/screenshot/document).",
+    )
+
+
+def inspect_file(
+    path: Path,
+    *,
+    as_kind: str | None = None,
+    buyer: str | None = None,
+    seller: str | None = None,
+    courier: str | None = None,
+) -> AnyFacts:
+    """What disputekit reads from one file. Raises InputFileError for anything unusable."""
+    check_input_path(path)
+    kind = as_kind or detect_kind(path)
+    if kind == "chat":
+        from disputekit.parse.chat import parse_chat
+
+        return parse_chat(path.read_bytes(), name=path.name, buyer=buyer, seller=seller)
+    if kind == "tracking":
+        from disputekit.parse.tracking import parse_tracking
+
+        return parse_tracking(path.read_bytes(), name=path.name, courier=courier)
+    if kind == "document":
+        from disputekit.parse.document import parse_pdf
+
+        return parse_pdf(path)
+    from disputekit.parse.photo import parse_image
+
+    facts = parse_image(path)
+    if as_kind in ("photo", "screenshot") and facts.kind != as_kind:
+        facts = facts.model_copy(update={"kind": as_kind})
+    return facts

@@ -1,0 +1,59 @@
+"""``.disputekit/evidence.json``: the evidence list. Exhibit ids (E1, E2…) are never reused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EVIDENCE_SCHEMA_VERSION = 1
+
+Kind = Literal["chat", "tracking", "photo", "screenshot", "document"]
+KINDS: tuple[str, ...] = ("chat", "tracking", "photo", "screenshot", "document")
+
+Tag = Literal[
+    "shipment",  # tracking of the seller's shipment
+    "return",  # tracking of the buyer's return
+    "before_shipment",  # packing / outbound photo: must predate shipment
+    "returned_item",  # photo of what came back: must follow the return's signing
+    "listing",  # listing page / snapshot
+    "agreement",  # proof of an agreement with the buyer
+    "other",
+]
+TAGS: tuple[str, ...] = (
+    "shipment", "return", "before_shipment", "returned_item", "listing", "agreement", "other",
+)
+
+
+class EvidenceItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^E[1-9][0-9]*$")
+    kind: Kind
+    name: str = Field(description="original file name (display only; never used as a path)")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    added_at: datetime
+    added_by: str
+    caption: str | None = None
+    tag: Tag | None = None
+    facts: dict[str, Any]
+    marks: list[int] = Field(default_factory=list, description="key chat messages (1-based)")
+
+
+class EvidenceList(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = EVIDENCE_SCHEMA_VERSION
+    next_number: int = Field(default=1, ge=1)
+    items: list[EvidenceItem] = Field(default_factory=list)
+
+    def by_sha(self, sha256: str) -> EvidenceItem | None:
+        return next((item for item in self.items if item.sha256 == sha256), None)
+
+    def by_id(self, exhibit: str) -> EvidenceItem | None:
+        return next((item for item in self.items if item.id == exhibit.upper()), None)
+
+    def of_kind(self, *kinds: str) -> list[EvidenceItem]:
+        return [item for item in self.items if item.kind in kinds]

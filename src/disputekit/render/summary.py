@@ -1,0 +1,74 @@
+"""Plain-text summaries of evidence for the terminal (``list``, ``inspect``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from disputekit.i18n import pick
+from disputekit.models.evidence import EvidenceItem
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def key_facts(facts: dict[str, Any]) -> str:
+    """One line of the facts that matter most for each kind."""
+    kind = facts.get("kind")
+    if kind == "chat":
+        msgs = facts.get("messages", [])
+        span = f"{msgs[0]['time'] or '?'} → {msgs[-1]['time'] or '?'}" if msgs else ""
+        return pick(
+            f"{len(msgs)} 条消息,{facts.get('encoding')},参与者 {', '.join(facts.get('participants', []))};{span}",
+            f"{len(msgs)} messages, {facts.get('encoding')}, participants {', '.join(facts.get('participants', []))}; {span}",
+        )
+    if kind == "tracking":
+        signed = facts.get("signed_at") or pick("未签收", "not signed")
+        return pick(
+            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'},{len(facts.get('events', []))} 条轨迹,签收 {signed} {facts.get('signer') or ''}",
+            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'}, {len(facts.get('events', []))} events, signed {signed} {facts.get('signer') or ''}",
+        ).rstrip()
+    if kind in ("photo", "screenshot"):
+        taken = facts.get("taken_at") or pick("无拍摄时间", "no capture time")
+        soft = f", software {facts['software']}" if facts.get("software") else ""
+        return f"{facts.get('width')}×{facts.get('height')} {facts.get('format')}, {taken}{soft}"
+    if kind == "document":
+        text = pick("有文字", "has text") if facts.get("has_text") else pick("无文字层", "no text")
+        return f"PDF, {facts.get('pages')} " + pick("页", "pages") + f", {text}"
+    return ""
+
+
+def evidence_rows(items: Sequence[EvidenceItem]) -> list[str]:
+    rows = []
+    for item in items:
+        caption = f" “{item.caption}”" if item.caption else ""
+        tag = f" [{item.tag}]" if item.tag else ""
+        rows.append(
+            f"{item.id:<4} {item.kind:<10} {item.name}{caption}{tag}  {human_size(item.size)}  "
+            f"sha256:{item.sha256[:16]}…\n      {key_facts(item.facts)}"
+        )
+        if item.marks:
+            rows.append("      " + pick("重点消息:", "key messages: ") + ", ".join(map(str, item.marks)))
+    return rows
+
+
+def facts_lines(facts: dict[str, Any], *, full: bool = False) -> list[str]:
+    lines = [f"{facts.get('kind')}: {key_facts(facts)}"]
+    if not full:
+        return lines
+    if facts.get("kind") == "chat":
+        for m in facts.get("messages", []):
+            flag = pick(" [撤回]", " [recalled]") if m.get("recalled") else ""
+            lines.append(f"#{m['index']:<4} {m['time']}  {m['sender']} ({m.get('role')}){flag}")
+            lines.extend("      " + part for part in str(m["text"]).splitlines())
+    elif facts.get("kind") == "tracking":
+        for e in facts.get("events", []):
+            lines.append(f"{e['time']}  [{e['status']}]  {e['text']}")
+    for warning in facts.get("warnings", []):
+        lines.append(pick("注意:", "Note: ") + warning)
+    return lines
