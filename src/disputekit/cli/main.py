@@ -36,14 +36,9 @@ def cli(ctx: click.Context, lang: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from disputekit.cli import case_cmds
+    from disputekit.cli import case_cmds, rules_cmds
 
-    case_cmds.register(cli)
-    for name in ("rules_cmds", "build_cmds", "review_cmds"):
-        try:
-            module = __import__(f"disputekit.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
+    for module in (case_cmds, rules_cmds):
         module.register(cli)
 
 

@@ -58,11 +58,20 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo(pick("已中断。", "Interrupted."), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
+        except click.exceptions.Exit:
+            raise
         except OSError as exc:
             if verbose:
                 logging.exception("details")
             click.echo(pick("错误:文件操作失败:", "Error: file access failed: ") + str(exc), err=True)
             sys.exit(int(ExitCode.INPUT))
+        except Exception as exc:  # the one catch-all: unexpected bugs get exit 1, not a trace
+            if verbose:
+                raise
+            click.echo(pick(f"意外错误:{type(exc).__name__}: {exc}(加 --verbose 查看详情并报告此问题)",
+                            f"Unexpected error: {type(exc).__name__}: {exc} (rerun with --verbose and report it)"),
+                       err=True)
+            sys.exit(int(ExitCode.UNEXPECTED))
         return None
 
     return wrapper  # type: ignore[return-value]

@@ -1,0 +1,94 @@
+"""Load a shipped platform profile, optionally overridden by a shop's own TOML file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from disputekit.errors import ProfileError
+from disputekit.profiles.model import Profile
+
+SHIPPED = ("taobao", "tmall")
+
+
+def _read_shipped(name: str) -> dict[str, Any]:
+    text = resources.files("disputekit.profiles").joinpath(f"{name}.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    parent = data.pop("extends", None)
+    return deep_merge(_read_shipped(parent), data) if parent else data
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value in ``override`` replaces the base value."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of the last key of ``loc`` in a TOML text."""
+    for key in reversed([str(part) for part in loc if isinstance(part, str)]):
+        pattern = re.compile(rf"^\s*(\[.*\b{re.escape(key)}\b.*\]|{re.escape(key)}\s*=)|\b{re.escape(key)}\s*=")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if pattern.search(line):
+                return number
+    return None
+
+
+def _describe(error: ValidationError, path: Path | None, text: str) -> str:
+    lines = []
+    for problem in error.errors():
+        loc = tuple(problem["loc"])
+        key = ".".join(str(p) for p in loc)
+        line = _line_of(text, loc) if text else None
+        where = f"{path or '(built-in profile)'}" + (f":{line}" if line else "")
+        msg = "unknown key" if problem["type"] == "extra_forbidden" else problem["msg"]
+        lines.append(f"{where}: {key} → {msg}")
+    return "\n".join(lines)
+
+
+def load_profile(platform: str, override: Path | None = None) -> Profile:
+    """The profile for ``platform`` ("taobao"/"tmall"), with a shop's file merged on top."""
+    if platform not in SHIPPED:
+        raise ProfileError(
+            f"没有平台 {platform!r} 的规则配置。", f"No profile for platform {platform!r}.",
+            fix_zh=f"可选:{', '.join(SHIPPED)}。", fix_en=f"Choose one of: {', '.join(SHIPPED)}.",
+        )
+    data = _read_shipped(platform)
+    text = ""
+    if override is not None:
+        text = _read_override_text(override)
+        try:
+            extra = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ProfileError(
+                f"{override} 无法解析:{exc}", f"{override} cannot be parsed: {exc}",
+            ) from None
+        data = deep_merge(data, extra)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        detail = _describe(exc, override, text)
+        raise ProfileError(
+            f"规则配置有误:\n{detail}", f"The profile is invalid:\n{detail}",
+            fix_zh="请修改上面列出的键(每个数值都需要 source 和 confidence)。",
+            fix_en="Fix the keys listed above (every value needs a source and a confidence).",
+        ) from None
+
+
+def _read_override_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(
+            f"无法读取规则配置文件 {path}:{exc}", f"Cannot read the profile file {path}: {exc}",
+        ) from None

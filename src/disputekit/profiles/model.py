@@ -1,0 +1,134 @@
+"""Pydantic models of a platform profile: every fact carries its source and confidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Confidence = Literal["high", "medium", "low"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Sourced(Frozen):
+    source: str = Field(min_length=3)
+    confidence: Confidence
+
+
+class IntValue(Sourced):
+    value: int
+
+
+class FloatValue(Sourced):
+    value: float
+
+
+class BoolValue(Sourced):
+    value: bool
+
+
+class ListValue(Sourced):
+    value: list[str]
+
+
+class Timeout(Sourced):
+    amount: float = Field(gt=0)
+    unit: Literal["hours", "days", "working_days"]
+
+
+class StateRule(Frozen):
+    api: str
+    label_zh: str
+    label_en: str
+    actor: Literal["seller", "buyer", "both", "platform", "none"]
+    refusable: bool
+    on_timeout_zh: str
+    on_timeout_en: str
+    timeout: Timeout | None = None
+
+
+class Unshipped(Sourced):
+    refusable: bool
+    timeout: Timeout
+    procedure_zh: str
+    procedure_en: str
+
+
+class Limits(Frozen):
+    reason_min_chars: IntValue
+    reason_max_chars: IntValue
+    proof_image_max_bytes: IntValue
+    proof_image_formats: ListValue
+    message_max_bytes: IntValue
+    message_image_max_bytes: IntValue
+    web_image_max_count: IntValue
+    web_image_max_bytes: IntValue
+    web_image_max_side: IntValue
+
+
+class Thresholds(Frozen):
+    deadline_warn_hours: FloatValue
+    chat_gap_hours: FloatValue
+    photo_min_side_px: IntValue
+    photo_min_sharpness: FloatValue
+    near_duplicate_bits: IntValue
+    small_amount_cny: FloatValue
+    seven_day_window_days: IntValue
+    editing_software: ListValue
+
+
+class Channels(Frozen):
+    platform: list[str]
+    other_warning_source: str
+    other_warning_confidence: Confidence
+
+
+class Wording(Sourced):
+    abusive: list[str]
+
+
+class Need(Frozen):
+    kinds: list[Literal["chat", "tracking", "photo", "screenshot", "document"]]
+    tag: str | None = None
+    zh: str
+    en: str
+
+
+class Ground(Sourced):
+    name_zh: str
+    name_en: str
+    basis: str
+    refund_types: list[Literal["refund_only", "return_and_refund"]]
+    template: str
+    rules: list[str]
+    needs: list[Need]
+
+
+class Requirements(Frozen):
+    proof_image_required: BoolValue
+    refund_phase_required: BoolValue
+
+
+class ProfileInfo(Frozen):
+    id: str
+    version: str
+    name_zh: str
+    name_en: str
+
+
+class Profile(Frozen):
+    profile: ProfileInfo
+    states: dict[str, StateRule]
+    unshipped: Unshipped
+    limits: Limits
+    thresholds: Thresholds
+    channels: Channels
+    wording: Wording
+    grounds: dict[str, Ground]
+    requirements: Requirements
+
+    def state(self, name: str) -> StateRule | None:
+        return self.states.get(name)
