@@ -113,6 +113,9 @@ class DocumentFacts(Frozen):
     has_javascript: bool = False
     has_attachments: bool = False
     has_forms: bool = False
+    has_open_action: bool = False
+    has_launch_action: bool = False
+    has_xfa: bool = False
     warnings: list[str] = []
 
 

@@ -13,6 +13,10 @@ Every failure is an ``InputFileError`` naming the file; nothing else escapes on 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from disputekit.errors import InputFileError
 from disputekit.models.facts import ChatFacts
 from disputekit.parse.chat_json import looks_like_json, parse_json
@@ -74,9 +78,27 @@ def parse_chat(
 ) -> ChatFacts:
     """Parse one chat export. ``buyer``/``seller`` are the case's nicknames, used for roles."""
     try:
-        return _parse(data, buyer, seller)
+        with _gc_paused():
+            return _parse(data, buyer, seller)
     except InputFileError as exc:
         raise _named(exc, name) from exc
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while parsing.
+
+    A parse creates several objects per message, and all of them survive; the collector would
+    rescan the growing heap again and again (about a fifth of the time on 100,000 messages).
+    The objects hold no reference cycles, so nothing is lost by collecting later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse(data: bytes, buyer: str | None, seller: str | None) -> ChatFacts:

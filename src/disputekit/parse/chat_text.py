@@ -17,7 +17,7 @@ start and end of a body are dropped. The caller passes text with ``\\n`` line en
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from disputekit.clock import CHINA_TZ
@@ -53,11 +53,20 @@ RECALL_SUFFIX = "撤回了一条消息"
 _SELF_OR_PEER = ("你", "您", "对方")
 
 _TIME = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})"
-_NAME_LAST = re.compile(r"(.*?)\s*" + _TIME + r"$")
+_TIME_AT_END = re.compile(_TIME + r"$")
+_LONGEST_TIME = len("2025-12-31 23:59:59")
 _TIME_FIRST = re.compile(_TIME + r"\s+(\S.*)$")
 _TRANSFER_ARROW = re.compile(r"(.+?)\s*-->\s*(.+?)\s*" + _TIME + r"$")
 _TRANSFER_BY = re.compile(r"由\s*\S.*?\s*转交给\s*\S")
 _SYSTEM_TRIM = "-—=* "
+_MAYBE_SPECIAL_FIRST = frozenset(
+    "0123456789由" + _SYSTEM_TRIM + "".join(p[0] for p in SYSTEM_LINE_PREFIXES)
+)
+_MAYBE_SPECIAL_LAST = frozenset(
+    "0123456789" + "".join(w[-1] for w in STATUS_LINES) + RECALL_SUFFIX[-1]
+)
+"""A line can only be a header, status, recall, transfer or system line if its first or last
+character is in these sets: a cheap test that lets most body lines skip the other checks."""
 _PREAMBLE_SCAN = 200
 
 Header = tuple[str, datetime]
@@ -68,11 +77,11 @@ class BadDate(ValueError):
     """A header-like line whose date does not exist (2025-2-30 …): kept as body text."""
 
 
-def _to_time(groups: tuple[str | None, ...]) -> datetime:
+def _to_time(groups: Sequence[str | None]) -> datetime:
+    """Six matched number groups (year … second) → a China-time datetime."""
     try:
-        y, mo, d, h, mi, s = (int(g or "") for g in groups)
-        return datetime(y, mo, d, h, mi, s, tzinfo=CHINA_TZ)
-    except ValueError as exc:
+        return datetime(*map(int, groups), tzinfo=CHINA_TZ)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as exc:
         raise BadDate(str(exc)) from exc
 
 
@@ -80,10 +89,10 @@ def name_last_header(line: str) -> Header | None:
     """``昵称 2025-4-20 10:02:03`` → (昵称, time); a time alone gives an empty name."""
     if len(line) < 16 or line[-3] != ":":
         return None
-    m = _NAME_LAST.match(line)
+    m = _TIME_AT_END.search(line, max(0, len(line) - _LONGEST_TIME))
     if m is None:
         return None
-    return m.group(1), _to_time(m.groups()[1:])
+    return line[: m.start()].rstrip(), _to_time(m.groups())
 
 
 def time_first_header(line: str) -> Header | None:
@@ -153,7 +162,7 @@ class _Reader:
         self.next_transferred = False
         self.recalls_after: list[str] = []
         self.preamble: list[int] = []
-        self.preamble_last = ""
+        self.preamble_last = (0, "")
         self.prev_is_text = False
         self.bad_dates: list[int] = []
 
@@ -164,8 +173,14 @@ class _Reader:
                 self.body.append("")
             self.prev_is_text = False
             return
-        if not self._special(number, line):
-            self._text(number, raw.rstrip())
+        maybe_special = line[0] in _MAYBE_SPECIAL_FIRST or line[-1] in _MAYBE_SPECIAL_LAST
+        if maybe_special and self._special(number, line):
+            return
+        if self.open:
+            self.body.append(raw.rstrip())
+            self.prev_is_text = True
+        else:
+            self._preamble(number, line)
 
     def _special(self, number: int, line: str) -> bool:
         """Handle a header, status, recall, transfer or system line; False for body text."""
@@ -193,12 +208,11 @@ class _Reader:
             return True
         return False
 
-    def _text(self, number: int, line: str) -> None:
-        if self.open:
-            self.body.append(line)
-        else:
+    def _preamble(self, number: int, line: str) -> None:
+        """A line before the first message: warned about unless it is export decoration."""
+        if not _is_decoration(line):
             self.preamble.append(number)
-            self.preamble_last = line.strip()
+        self.preamble_last = (number, line)
         self.prev_is_text = True
 
     def _start(self, name: str, time: datetime) -> None:
@@ -216,9 +230,11 @@ class _Reader:
             return ""
         if self.open and self.body:
             return self.body.pop().strip()
-        if not self.open and self.preamble:
-            self.preamble.pop()
-            return self.preamble_last
+        number, line = self.preamble_last
+        if not self.open and line:
+            if self.preamble and self.preamble[-1] == number:
+                self.preamble.pop()
+            return line
         return ""
 
     def recall(self, line: str) -> None:
@@ -289,6 +305,13 @@ class _Reader:
         self.roster.warn(
             f"{len(numbers)} {zh}（第 {shown} 行）。", f"{len(numbers)} {en} (line {shown_en})."
         )
+
+
+def _is_decoration(line: str) -> bool:
+    """Separator rules and export titles (QQ's 消息分组:/消息对象: …) are not lost text."""
+    if not line.strip("=-—_*~·. "):
+        return True
+    return any(marker in line for marker in (*QQ_MARKERS, *WECHAT_MARKERS))
 
 
 def _trim_body(body: list[str]) -> str:

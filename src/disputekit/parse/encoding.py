@@ -5,9 +5,11 @@ last step of the cascade (see ../shared/NOTES-pdf.md, "Chat-export encodings"). 
 as GB18030 here; that is accepted for mainland exports.
 
 One deliberate tie-break: a short GBK text can also be valid UTF-8 (谢谢 = ``D0 BB D0 BB`` is
-Cyrillic "лл" in UTF-8). When the UTF-8 reading has no character above U+07FF (no CJK, no
-emoji) and the GB18030 reading is all CJK, GB18030 wins. Such a file is a mainland text far
-more often than a Cyrillic or Greek one.
+Cyrillic "лл" in UTF-8, 图片 is Greek/Latin "ͼƬ"). When every non-ASCII character of the UTF-8
+reading lies in U+0180–U+07FF (Latin Extended-B, Greek, Cyrillic, Hebrew, Arabic…; no CJK, no
+emoji) and the GB18030 reading is all CJK, GB18030 wins: for a Taobao chat that is far more
+likely. Accented Latin (é, ü: below U+0180) stays UTF-8, so a few one-character GBK texts still
+read as UTF-8 (哦 = ``C5 B6`` = "Ŷ"); a real export is long enough never to hit this.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _MAX_BAD_SHARE = 0.02
 """More control characters / U+FFFD than this share of the sample means "not a text file"."""
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
-_ABOVE_2_BYTES = re.compile(r"[^\x00-\u07ff]")
+_OUTSIDE_TIE_RANGE = re.compile(r"[^\x00-\x7f\u0180-\u07ff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_CJK = re.compile(r"[^\x00-\x7f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _CJK_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -85,7 +87,7 @@ def _strict_utf8(data: bytes) -> tuple[str, str] | None:
     decoded = _strict("utf-8", data)
     if decoded is None or not _NON_ASCII.search(decoded[0]):
         return decoded
-    if _ABOVE_2_BYTES.search(decoded[0]):
+    if _OUTSIDE_TIE_RANGE.search(decoded[0]):
         return decoded
     return _gb18030_if_all_cjk(data) or decoded
 
@@ -99,17 +101,15 @@ def _gb18030_if_all_cjk(data: bytes) -> tuple[str, str] | None:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text has a NUL in the high byte of every ASCII character; pick the byte order."""
+    """UTF-16 text has a NUL in the high byte of every ASCII character: odd offsets for
+    little-endian, even offsets for big-endian. Mostly-NUL data is binary, not text."""
     if len(data) % 2:
         return None
     sample = data[:_SAMPLE]
     nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
-    order = ("utf-16-le", "utf-16-be") if nul_odd >= nul_even else ("utf-16-be", "utf-16-le")
-    for encoding in order:
-        decoded = _strict(encoding, data)
-        if decoded is not None and _looks_like_text(decoded[0]):
-            return decoded
-    return None
+    if nul_even + nul_odd > len(sample) * 0.6:
+        return None
+    return _strict("utf-16-le" if nul_odd >= nul_even else "utf-16-be", data)
 
 
 def _guess(data: bytes) -> tuple[str, str] | None:

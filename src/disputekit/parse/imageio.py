@@ -376,8 +376,8 @@ def decode_reduced(image: ImageFile.ImageFile, side: int, mode: str | None = Non
 
 def display_image(image: ImageFile.ImageFile, max_side: int) -> Image.Image:
     """The first frame of an open image as an upright RGB image, longest side ≤ ``max_side``."""
-    orientation, _ = read_orientation(image)
     decode_reduced(image, max_side)
+    orientation, _ = read_orientation(image)  # after load: PNG eXIf may follow IDAT
     return orient(fit(to_rgb(image), max_side), orientation)
 
 

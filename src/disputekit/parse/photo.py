@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from PIL import Image, ImageFile
@@ -116,7 +116,7 @@ def parse_image(path: Path) -> PhotoFacts:
     )
 
 
-def _kind(fmt: str, found: _Measured) -> str:
+def _kind(fmt: str, found: _Measured) -> Literal["photo", "screenshot"]:
     if found.exif.from_camera:
         return "photo"
     width, height = found.size
@@ -125,11 +125,11 @@ def _kind(fmt: str, found: _Measured) -> str:
 
 
 def _measure(image: ImageFile.ImageFile) -> _Measured:
-    size, mode = image.size, image.mode
-    orientation, warnings = read_orientation(image)
-    exif = read_exif(image)
+    size, mode = image.size, image.mode  # as stored, before draft() changes them
     frames = count_frames(image)
     decode_reduced(image, ANALYSIS_SIDE, "L")
+    orientation, warnings = read_orientation(image)  # after load: PNG eXIf may follow IDAT
+    exif = read_exif(image)
     gray = fit(to_gray(image), ANALYSIS_SIDE)
     return _Measured(
         size=size,

@@ -20,7 +20,14 @@ from disputekit.clock import parse_time
 from disputekit.errors import InputFileError
 
 MAX_BYTES = 20 * 1024 * 1024
+"""Largest tracking file read. A kuaidi100 response is a few KB; 20 MB leaves room for a long
+CSV export and keeps a hostile file from costing more than a moment."""
+
 MAX_EVENTS = 10_000
+"""Most events one record may hold. Real parcels have 5–60 scans; 10,000 is far beyond any."""
+
+YEARS = range(1990, 2101)
+"""Plausible event years. Anything else is a broken time, and would break deadline arithmetic."""
 DISPUTEKIT_FORMAT = "disputekit-tracking/1"
 FORMAT_KUAIDI100 = "kuaidi100-json"
 FORMAT_CSV = "csv"
@@ -275,12 +282,15 @@ def event_time(value: str, where: tuple[str, str], s: Subject) -> datetime:
 
 
 def parse_event_time(value: str) -> datetime:
-    """ISO 8601, 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY年M月D日 HH:MM'. Raises ValueError."""
+    """ISO 8601, 'YYYY-MM-DD HH:MM[:SS]' or 'YYYY年M月D日 HH:MM', in YEARS. Raises ValueError."""
     text = value.strip()
     if not text or len(text) > 40:
         raise ValueError(f"not a time: {value!r}")
     text = re.sub(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*", r"\1-\2-\3 ", text).strip()
-    return parse_time(text)
+    when = parse_time(text)
+    if when.year not in YEARS:
+        raise ValueError(f"year out of range: {value!r}")
+    return when
 
 
 def _nonempty(value: str | None) -> str | None:

@@ -27,6 +27,7 @@ from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus.tables import CellStyle
 
 from disputekit.render import fontbuild
 from disputekit.render.fontbuild import SourceFace
@@ -95,7 +96,7 @@ class EmbeddedTTFont(TTFont):
     ``/ToUnicode`` reference) with :func:`make_to_unicode_cmap`. Nothing global is patched.
     """
 
-    def addObjects(self, doc) -> None:  # noqa: N802 - reportlab's method name
+    def addObjects(self, doc) -> None:
         state = self._assignState(doc)
         subsets = [list(subset) for subset in state.subsets]
         names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
@@ -114,7 +115,9 @@ def register_subset(source: SourceFace, codepoints: Iterable[int]) -> str:
     if name not in pdfmetrics.getRegisteredFontNames():
         data = io.BytesIO(fontbuild.build_subset(source, wanted, name))
         data.name = name  # reportlab keys the embedded font file by "filename(basefont)"
-        pdfmetrics.registerFont(EmbeddedTTFont(name, data, shapable=False))
+        font = EmbeddedTTFont(name, data)
+        font.shapable = False  # our subsets carry no layout tables; shaping adds nothing
+        pdfmetrics.registerFont(font)
     return name
 
 
@@ -229,25 +232,22 @@ class FontSet:
     @contextlib.contextmanager
     def as_default(self) -> Iterator[None]:
         """Make the main font reportlab's default inside the block, then restore the old one."""
-        saved = _defaults()
+        saved = _current_defaults()
         self.install_as_default()
         try:
             yield
         finally:
-            _restore_defaults(saved)
+            _set_defaults(saved)
 
     def install_as_default(self) -> None:
-        """Make the main font reportlab's default font for canvases, drawings and new styles.
+        """Make the main font reportlab's default font for canvases, drawings, styles, tables.
 
         Without this every canvas starts with Helvetica, which then sits unembedded in the PDF
-        (trap 4). Sets ``rl_config.canvas_basefontname``, ``rl_config.defaultGraphicsFontName``
-        and ``ParagraphStyle.defaults`` (``fontName``, ``bulletFontName``).
+        (trap 4). Sets ``rl_config.canvas_basefontname`` and ``defaultGraphicsFontName``,
+        ``ParagraphStyle.defaults`` (``fontName``, ``bulletFontName``) and the default font of
+        plain-string ``Table`` cells. Styles made earlier keep their font.
         """
-        name = self.base_font_name
-        rl_config.canvas_basefontname = name
-        rl_config.defaultGraphicsFontName = name
-        ParagraphStyle.defaults["fontName"] = name
-        ParagraphStyle.defaults["bulletFontName"] = name
+        _set_defaults([self.base_font_name] * len(_DEFAULT_SLOTS))
 
     def _warn_missing(self, missing: set[int]) -> None:
         new = missing - self._missing
@@ -265,17 +265,26 @@ class FontSet:
             )
 
 
-def _defaults() -> dict[str, str]:
-    return {
-        "canvas_basefontname": rl_config.canvas_basefontname,
-        "defaultGraphicsFontName": rl_config.defaultGraphicsFontName,
-        "fontName": ParagraphStyle.defaults["fontName"],
-        "bulletFontName": ParagraphStyle.defaults["bulletFontName"],
-    }
+# Where reportlab keeps a default font name: (object, attribute or key).
+_DEFAULT_SLOTS = (
+    (rl_config, "canvas_basefontname"),
+    (rl_config, "defaultGraphicsFontName"),
+    (ParagraphStyle.defaults, "fontName"),
+    (ParagraphStyle.defaults, "bulletFontName"),
+    (CellStyle, "fontname"),
+)
 
 
-def _restore_defaults(saved: dict[str, str]) -> None:
-    rl_config.canvas_basefontname = saved["canvas_basefontname"]
-    rl_config.defaultGraphicsFontName = saved["defaultGraphicsFontName"]
-    ParagraphStyle.defaults["fontName"] = saved["fontName"]
-    ParagraphStyle.defaults["bulletFontName"] = saved["bulletFontName"]
+def _current_defaults() -> list[str]:
+    return [
+        target[key] if isinstance(target, dict) else getattr(target, key)
+        for target, key in _DEFAULT_SLOTS
+    ]
+
+
+def _set_defaults(values: Sequence[str]) -> None:
+    for (target, key), value in zip(_DEFAULT_SLOTS, values, strict=True):
+        if isinstance(target, dict):
+            target[key] = value
+        else:
+            setattr(target, key, value)

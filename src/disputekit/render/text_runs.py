@@ -53,11 +53,7 @@ def _chain(fonts: Fonts) -> Sequence[FontCoverage]:
 def _is_ignorable(ch: str) -> bool:
     """Invisible characters that may be dropped when no font has a glyph for them."""
     cp = ord(ch)
-    return (
-        unicodedata.category(ch) == "Cf"
-        or 0xFE00 <= cp <= 0xFE0F
-        or 0xE0100 <= cp <= 0xE01EF
-    )
+    return unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
 
 
 def _is_attached(ch: str) -> bool:

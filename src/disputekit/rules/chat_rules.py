@@ -49,7 +49,7 @@ def both_parties(ctx: RuleContext) -> list[Finding]:
 def timestamps(ctx: RuleContext) -> list[Finding]:
     out = []
     for e, f in ctx.chats():
-        missing = [m.index for m in f.messages if m.time is None]
+        missing = [m.index for m in f.messages if m.time is None and not m.recalled]
         if missing:
             out.append(make("chat.timestamps", W,
                 f"{e.id} 有 {len(missing)} 条消息没有时间(第 {missing[:5]} 条…)。请用带时间的千牛导出。",

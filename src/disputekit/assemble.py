@@ -1,0 +1,186 @@
+"""Assemble stage: dossier PDF + upload bundle, written to a work folder, verified, then moved.
+
+Reads like a table of contents: check → draft → prepare images → render → post-process →
+verify → upload bundle → move into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from disputekit.case import Case, open_case
+from disputekit.draft.reason import Draft, draft_reason
+from disputekit.errors import BlockingFindings
+from disputekit.manifest import build_manifest, dossier_id
+from disputekit.models.build import BuildOptions, BuildResult
+from disputekit.profiles.load import load_profile
+from disputekit.render import exhibits, sections
+from disputekit.render.dossier_data import DossierData
+from disputekit.render.fonts import FontSet
+from disputekit.render.furniture import furniture_texts, make_furniture
+from disputekit.render.images import prepare_images
+from disputekit.render.labels import all_label_texts
+from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W, NumberedCanvas
+from disputekit.render.pdf_post import Attachment, finish_pdf, manifest_attachment, pdf_date
+from disputekit.render.story import Collector, Writer
+from disputekit.render.verify_pdf import verify_dossier
+from disputekit.store.atomic import fsync_dir
+from disputekit.timeline import build_timeline
+from disputekit.validate import check_case, context_for
+
+ATTACH_BUDGET = 32 * 1024 * 1024  # originals beyond this total stay in the case folder only
+
+
+def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
+    entries = [
+        {"decision": e["action"], "at": e["at"], **e.get("details", {})}
+        for e in case.audit.entries() if e.get("action") in ("approve", "return")
+    ]
+    try:
+        from disputekit.review import review_state
+    except ImportError:
+        return entries, None
+    return entries, review_state(case.paths.root)
+
+
+def _attached(case: Case, budget: int) -> set[str]:
+    chosen, total = set(), 0
+    for item in sorted(case.evidence.items, key=lambda i: (i.kind in ("photo", "screenshot"), i.size)):
+        if total + item.size <= budget:
+            chosen.add(item.id)
+            total += item.size
+    return chosen
+
+
+def _story(w: Writer, data: DossierData, slots: list[tuple[int, str, int]]) -> list[object]:
+    return [*sections.front_matter(w, data), *exhibits.exhibit_story(w, data, slots)]
+
+
+def render_pdf(data: DossierData, path: Path) -> list[tuple[int, str, int]]:
+    """Render the reportlab part; returns the evidence-PDF page slots to merge later."""
+    collector = Collector()
+    _story(collector, data, [])
+    fonts = FontSet()
+    fonts.prepare([*collector.texts, *all_label_texts(),
+                   *furniture_texts(data.case.case_id, data.dossier_id, data.lang)])
+    slots: list[tuple[int, str, int]] = []
+    rl_config.useA85 = 0
+    with fonts.as_default():
+        writer = Writer(fonts)
+        story = _story(writer, data, slots)
+        doc = BaseDocTemplate(
+            str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
+            leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + HEADER_H,
+            bottomMargin=MARGIN + FOOTER_H, title=data.case.case_id,
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main")
+        doc.addPageTemplates([PageTemplate("page", frames=[frame])])
+        canvas_class = type("DossierCanvas", (NumberedCanvas,), {
+            "furniture": staticmethod(make_furniture(
+                fonts, case_id=data.case.case_id, dossier_id=data.dossier_id, lang=data.lang,
+                draft=data.is_draft)),
+        })
+        doc.build(story, canvasmaker=canvas_class)
+    return slots
+
+
+def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path]]:
+    return [
+        (i.id, case.store.path_for(i.sha256), work / f"{i.id}.jpg")
+        for i in case.evidence.items if i.kind in ("photo", "screenshot")
+    ]
+
+
+def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
+    case = open_case(case_dir)
+    report = check_case(case, now=options.now, ground=options.ground, profile_path=options.profile_path)
+    if not report.ready and not options.draft:
+        blocking = [f.message() for f in report.findings if f.severity == "blocking"]
+        raise BlockingFindings(
+            "还有阻断问题,不能生成正式证据包:\n- " + "\n- ".join(blocking),
+            "Blocking findings remain; no final dossier:\n- " + "\n- ".join(blocking),
+            fix_zh="先解决这些问题(disputekit check),或加 --draft 生成草稿。",
+            fix_en="Fix them (see `disputekit check`), or pass --draft for a draft.",
+        )
+    profile = load_profile(case.facts.platform, options.profile_path)
+    ctx = context_for(case, profile, options.now, options.ground)
+    lang = options.lang or case.facts.lang
+    draft: Draft | None = draft_reason(ctx, lang) if ctx.ground else None
+    manifest = build_manifest(case, profile_id=profile.profile.id, profile_version=profile.profile.version,
+                              generated_at=options.now.isoformat())
+    did = dossier_id(manifest)
+    out_dir = options.out_dir or case.paths.out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dk-build-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        images = prepare_images(_image_jobs(case, work), jobs=options.jobs)
+        attached = _attached(case, ATTACH_BUDGET)
+        manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
+        reviews, state = _reviews(case)
+        data = DossierData(
+            case=case, ctx=ctx, report=report, draft=draft, timeline=build_timeline(ctx), lang=lang,
+            dossier_id=did, generated_at=options.now, preparer=options.preparer or case.facts.agent or "—",
+            is_draft=options.draft or not report.ready, images=images,
+            pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
+            reviews=reviews, review_state=state, attached=attached,
+        )
+        rendered = work / "rendered.pdf"
+        slots = render_pdf(data, rendered)
+        final = work / "dossier.pdf"
+        finish_pdf(
+            rendered, final, slots=slots,
+            sources={i.id: case.store.path_for(i.sha256) for i in case.evidence.items if i.kind == "document"},
+            attachments=[manifest_attachment(manifest), *[
+                Attachment(f"{i.id}_{i.name}", case.store.path_for(i.sha256))
+                for i in case.evidence.items if i.id in attached]],
+            metadata=_metadata(case, data, did),
+            identity=did + lang + str(options.draft),
+        )
+        pages = verify_dossier(final, manifest, case)
+        upload_dir = None
+        if options.upload and draft is not None:
+            upload_dir = _build_upload(case, ctx, draft, work / "upload", options, out_dir)
+        target = out_dir / ("dossier.pdf" if lang == case.facts.lang or options.out_dir else f"dossier.{lang}.pdf")
+        final.replace(target)
+        fsync_dir(out_dir)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    return BuildResult(dossier=target, upload=upload_dir, pages=pages, sha256=digest,
+                       manifest=manifest, dossier_id=did)
+
+
+def _metadata(case: Case, data: DossierData, did: str) -> dict[str, str]:
+    c = case.facts
+    stamp = pdf_date(data.generated_at)
+    return {
+        "/Title": f"{'退款纠纷证据包' if data.lang == 'zh' else 'Refund dispute dossier'} {case.case_id}",
+        "/Subject": f"order {c.order_id} refund {c.refund_id} ground {c.ground or '-'}",
+        "/Keywords": f"disputekit, {c.platform}, {c.order_id}, {c.refund_id}, {did}",
+        "/Author": data.preparer,
+        "/Creator": "disputekit",
+        "/Producer": "disputekit (reportlab, pypdf)",
+        "/CreationDate": stamp,
+        "/ModDate": stamp,
+    }
+
+
+def _build_upload(case: Case, ctx: object, draft: Draft, work_upload: Path, options: BuildOptions,
+                  out_dir: Path) -> Path:
+    from disputekit.upload import build_upload_bundle
+
+    build_upload_bundle(ctx, draft, case, work_upload, jobs=options.jobs)  # type: ignore[arg-type]
+    target = out_dir / "upload"
+    old = out_dir / ".upload-old"
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.replace(old)
+    work_upload.replace(target)
+    if old.exists():
+        shutil.rmtree(old)
+    return target

@@ -1,0 +1,549 @@
+"""The upload proof image: one composite JPEG card with the strongest evidence, under a byte cap.
+
+Taobao accepts one refusal image of at most 130,000 bytes (profile ``proof_image_max_bytes``).
+The card shows who and what the dispute is about (order and refund numbers, the ground), the
+decisive tracking events (the signed line with time, signer, waybill and courier), the chat
+messages the agent marked as key (buyer and seller told apart by colour and label) and, when
+the ground is about the item itself, two photo thumbnails with exhibit id and capture time.
+
+Three steps, each testable alone:
+
+* :func:`proof_card` picks the content from the rule context (pure data, no pixels);
+* :func:`render_card` draws it at a given width with Noto Sans CJK SC (emoji fallback);
+* :func:`fit_proof` tries widths and JPEG qualities in :data:`FIT_STEPS` until the bytes fit,
+  and raises :class:`ProofImageTooLarge` naming the smallest result when nothing does.
+
+Output is deterministic: fixed fonts and layout engine, no EXIF, fixed encoder settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from fontTools.ttLib import TTCollection
+from PIL import Image, ImageDraw, ImageFont
+
+from disputekit.errors import VerificationFailed
+from disputekit.models.evidence import EvidenceItem
+from disputekit.models.facts import Message, PhotoFacts, Role, TrackingEvent, TrackingFacts
+from disputekit.render import fontbuild
+from disputekit.render.text_runs import FontCoverage, split_runs
+from disputekit.rules.context import Exhibit, RuleContext
+from disputekit.store.objects import ObjectStore
+
+RowStyle = Literal["key", "event", "buyer", "seller", "other"]
+
+DESIGN_WIDTH = 1080
+"""Width the sizes below are designed for; other widths scale them (never below the minimum)."""
+
+MIN_FONT_PX = 24
+"""Smallest font size drawn: Noto's CJK ink is ~0.88 em, so every glyph stays ≥ 21 px tall."""
+
+FIT_STEPS: tuple[tuple[int, tuple[int, ...]], ...] = (
+    (1080, (85, 75, 65)),
+    (960, (75, 65)),
+    (840, (75, 65)),
+    (720, (75, 65, 55, 45, 40)),
+)
+"""(width px, JPEG qualities) tried in order. Legibility first: shrinking the card keeps
+strokes crisp longer than quality below 65 does, so quality drops to 40 only at 720 px."""
+
+MAX_CHAT_ROWS = 8
+MAX_TEXT_LINES = 4
+MAX_PHOTOS = 2
+ITEM_TAGS = ("before_shipment", "returned_item")
+_KEY_STATUSES = frozenset({"signed", "signed_proxy", "locker", "refused", "returned"})
+
+# ---------------------------------------------------------------------------- content
+
+
+@dataclass(frozen=True)
+class ProofRow:
+    style: RowStyle
+    head: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ProofSection:
+    heading: str
+    rows: tuple[ProofRow, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProofPhoto:
+    path: Path
+    caption: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProofCard:
+    title: str
+    ids: str
+    lines: tuple[str, ...]
+    sections: tuple[ProofSection, ...]
+    photos: tuple[ProofPhoto, ...] = ()
+    photos_first: bool = False
+    footer: str = ""
+
+
+_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "拒绝退款举证", "order": "订单号", "refund": "退款编号", "ground": "拒绝理由",
+        "basis": "依据", "buyer_is": "买家", "item": "商品", "tracking": "物流记录",
+        "return_tracking": "退货物流记录", "signer": "签收人", "chat": "聊天记录", "key": "关键消息",
+        "buyer": "买家", "seller": "卖家", "system": "系统",
+        "more": "另有 {n} 条标记消息见证据 {ids}",
+        "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件", "photos": "商品照片",
+        "before_shipment": "出库照片", "returned_item": "退回商品照片", "other": "照片",
+        "exhibit": "证据",
+    },
+    "en": {
+        "title": "Refund refusal evidence", "order": "Order", "refund": "Refund",
+        "ground": "Ground", "basis": "Basis", "buyer_is": "Buyer", "item": "Item",
+        "tracking": "Tracking", "return_tracking": "Return tracking", "signer": "signer",
+        "chat": "Chat", "key": "key messages", "buyer": "Buyer", "seller": "Seller", "system": "System",
+        "more": "{n} more marked messages in exhibit {ids}", "taken": "taken {t}",
+        "no_time": "no capture time", "case": "Case", "photos": "Item photos",
+        "before_shipment": "outbound photo", "returned_item": "returned item", "other": "photo",
+        "exhibit": "exhibit",
+    },
+}
+
+
+def _t(lang: str) -> dict[str, str]:
+    return _TEXT["zh" if lang == "zh" else "en"]
+
+
+def _time(value: datetime | None, seconds: bool = True) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def proof_card(ctx: RuleContext, store: ObjectStore, lang: str) -> ProofCard:
+    """What the proof image shows, chosen from the evidence for the case's ground."""
+    t = _t(lang)
+    c = ctx.case
+    ground = ctx.ground
+    lines = []
+    if ground is not None:
+        lines.append(f"{t['ground']}: {ground.name_zh if lang == 'zh' else ground.name_en}")
+        lines.append(f"{t['basis']}: {ground.basis}")
+    item = f" · {t['item']}: {c.item_title}" if c.item_title else ""
+    lines.append(f"{t['buyer_is']}: {c.buyer}{item}")
+    photos = tuple(_photos(ctx, store, lang)) if _item_ground(ctx) else ()
+    sections = [*_tracking_sections(ctx, lang), *_chat_sections(ctx, lang)]
+    return ProofCard(
+        title=t["title"], ids=f"{t['order']} {c.order_id} · {t['refund']} {c.refund_id}",
+        lines=tuple(lines), sections=tuple(sections), photos=photos,
+        photos_first=bool(photos), footer=f"{t['case']} {c.case_id} · disputekit",
+    )
+
+
+def _item_ground(ctx: RuleContext) -> bool:
+    ground = ctx.ground
+    return ground is not None and any(need.tag in ITEM_TAGS for need in ground.needs)
+
+
+def _tracking_tags(ctx: RuleContext) -> list[str]:
+    ground = ctx.ground
+    if ground is None:
+        return ["shipment"]
+    return [n.tag or "shipment" for n in ground.needs if "tracking" in n.kinds]
+
+
+def _tracking_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
+    for tag in dict.fromkeys(_tracking_tags(ctx)):
+        found = ctx.return_tracking() if tag == "return" else ctx.shipment_tracking()
+        for exhibit, facts in found[:1]:
+            if facts.events:
+                yield _tracking_section(exhibit, facts, tag, lang)
+
+
+def key_events(facts: TrackingFacts) -> tuple[list[TrackingEvent], TrackingEvent]:
+    """The first event, the one before the decisive event, and the decisive event itself
+    (the last signed/locker/refused/returned one, else the latest), in time order."""
+    events = sorted(facts.events, key=lambda e: e.time)
+    decisive = [e for e in events if e.status.value in _KEY_STATUSES]
+    key = decisive[-1] if decisive else events[-1]
+    at = events.index(key)
+    chosen = [events[0], *events[max(at - 1, 0) : at + 1]]
+    return list(dict.fromkeys(chosen)), key
+
+
+def _tracking_section(exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: str) -> ProofSection:
+    t = _t(lang)
+    events, key = key_events(facts)
+    courier = facts.courier_name or facts.courier or ""
+    label = t["return_tracking"] if tag == "return" else t["tracking"]
+    heading = f"{label} {exhibit.id} · {courier} {facts.waybill or ''}".rstrip()
+    rows = []
+    for event in events:
+        head = _time(event.time)
+        if event is key and facts.signer and event.status.value != "refused":
+            head += f" · {t['signer']}: {facts.signer}"
+        rows.append(ProofRow("key" if event is key else "event", head, event.text))
+    return ProofSection(heading, tuple(rows))
+
+
+def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
+    t = _t(lang)
+    budget = MAX_CHAT_ROWS
+    for exhibit, chat in ctx.chats():
+        marked = [m for m in chat.messages if m.index in exhibit.item.marks]
+        if not marked:
+            continue
+        shown, budget = marked[:budget], max(budget - len(marked), 0)
+        rows = tuple(_chat_row(m, lang) for m in shown)
+        left = len(marked) - len(shown)
+        note = t["more"].format(n=left, ids=exhibit.id) if left else ""
+        if rows:
+            yield ProofSection(f"{t['chat']} {exhibit.id} · {t['key']}", rows, note)
+
+
+_ROLE_STYLE: dict[Role, RowStyle] = {Role.BUYER: "buyer", Role.SELLER: "seller"}
+
+
+def _chat_row(message: Message, lang: str) -> ProofRow:
+    t = _t(lang)
+    style = _ROLE_STYLE.get(message.role, "other")
+    who = t.get(message.role.value, "")
+    head = f"{who} {message.sender} · {_time(message.time)}".strip()
+    return ProofRow(style, head, " ".join(message.text.split()))
+
+
+def _photos(ctx: RuleContext, store: ObjectStore, lang: str) -> Iterator[ProofPhoto]:
+    """Up to two photos: the first of each item tag the ground needs, then further tagged."""
+    ground = ctx.ground
+    tags = [n.tag for n in ground.needs if n.tag in ITEM_TAGS] if ground else []
+    firsts = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[:1]]
+    rest = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[1:]]
+    unique = {exhibit.id: (exhibit, facts) for exhibit, facts in reversed(firsts + rest)}
+    ordered = sorted(unique.values(), key=lambda pair: (firsts + rest).index(pair))
+    for exhibit, facts in ordered[:MAX_PHOTOS]:
+        yield ProofPhoto(store.path_for(exhibit.item.sha256), _caption(exhibit.item, facts, lang))
+
+
+def _caption(item: EvidenceItem, facts: PhotoFacts, lang: str) -> tuple[str, ...]:
+    t = _t(lang)
+    what = t.get(item.tag or "other", t["other"])
+    when = t["taken"].format(t=_time(facts.taken_at, False)) if facts.taken_at else t["no_time"]
+    return (f"{item.id} {what}", when)
+
+
+# ---------------------------------------------------------------------------- fonts
+
+
+@functools.cache
+def _cjk_index() -> int:
+    """Index of the Simplified Chinese face in the Noto CJK collection, found by its name."""
+    collection = TTCollection(str(fontbuild.cjk_font_path()), lazy=True)
+    for index, font in enumerate(collection.fonts):
+        if font["name"].getDebugName(6) == fontbuild.CJK_SC_PS_NAME:
+            return index
+    raise fontbuild.FontSourceError(f"{fontbuild.CJK_SC_PS_NAME} in {fontbuild.cjk_font_path()}")
+
+
+@functools.cache
+def _chain() -> tuple[FontCoverage, FontCoverage]:
+    return (
+        FontCoverage("cjk", fontbuild.cjk_source().codepoints),
+        FontCoverage("emoji", fontbuild.emoji_source().codepoints, emoji=True),
+    )
+
+
+@functools.cache
+def _pil_font(key: str, size: int) -> ImageFont.FreeTypeFont:
+    basic = ImageFont.Layout.BASIC  # the same glyph placement with or without libraqm
+    if key == "emoji":
+        return ImageFont.truetype(str(fontbuild.emoji_font_path()), size, layout_engine=basic)
+    path = str(fontbuild.cjk_font_path())
+    return ImageFont.truetype(path, size, index=_cjk_index(), layout_engine=basic)
+
+
+def ink_height(size: int) -> int:
+    """Pixel height of the ink of 国 at ``size`` (how tall the text really is)."""
+    box = _pil_font("cjk", size).getbbox("国")
+    return round(box[3] - box[1])
+
+
+@dataclass(frozen=True)
+class _Face:
+    size: int
+    color: str
+    bold: bool = False
+
+    def runs(self, text: str) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+        return [(_pil_font(name, self.size), run) for name, run in split_runs(text, _chain())]
+
+    def width(self, text: str) -> float:
+        return sum(font.getlength(run) for font, run in self.runs(text))
+
+    @property
+    def line_height(self) -> int:
+        return round(self.size * 1.42)
+
+
+# ---------------------------------------------------------------------------- wrapping
+
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%")
+_TOKEN = re.compile(r"[A-Za-z0-9_\-./@:#%+*]+|\s+|.", re.S)
+_ELLIPSIS = "…"
+
+
+def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str]:
+    """Greedy line breaking: Latin words and numbers kept whole, CJK broken anywhere,
+    closing punctuation never starts a line; past ``max_lines`` the last line ends in …."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if measure(line + token) <= width or (token[0] in _NO_LINE_START and line):
+            line += token
+        elif token.isspace():
+            lines, line = [*lines, line], ""
+        elif measure(token) > width:
+            lines, line = _break_chars(lines, line, token, measure, width)
+        else:
+            lines, line = [*lines, line.rstrip()], token
+    lines = [ln for ln in [*lines, line] if ln.strip()]
+    if len(lines) <= max_lines:
+        return lines
+    return [*lines[: max_lines - 1], _ellipsize(lines[max_lines - 1], measure, width)]
+
+
+def _break_chars(
+    lines: list[str], line: str, token: str, measure: Callable[[str], float], width: float
+) -> tuple[list[str], str]:
+    for ch in token:
+        if measure(line + ch) > width and line:
+            lines, line = [*lines, line], ""
+        line += ch
+    return lines, line
+
+
+def _ellipsize(line: str, measure: Callable[[str], float], width: float) -> str:
+    while line and measure(line + _ELLIPSIS) > width:
+        line = line[:-1]
+    return line.rstrip() + _ELLIPSIS
+
+
+# ---------------------------------------------------------------------------- drawing
+
+_INK, _GREY, _BAND, _WHITE = "#1a1a1a", "#5f6368", "#243b55", "#ffffff"
+_ROW_COLOURS: dict[str, tuple[str, str]] = {  # style → (accent bar, tint)
+    "key": ("#2e7d32", "#e8f5e9"),
+    "event": ("#9e9e9e", "#ffffff"),
+    "buyer": ("#e65100", "#fff3e0"),
+    "seller": ("#1565c0", "#e3f2fd"),
+    "other": ("#9e9e9e", "#f5f5f5"),
+}
+
+
+@dataclass
+class _Painter:
+    """Lays the card out top to bottom; with no ``draw`` it only measures the height."""
+
+    width: int
+    draw: ImageDraw.ImageDraw | None = None
+    canvas: Image.Image | None = None
+    y: int = 0
+    scale: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scale = self.width / DESIGN_WIDTH
+
+    def px(self, design: float) -> int:
+        return round(design * self.scale)
+
+    def face(self, design_size: int, color: str = _INK, bold: bool = False) -> _Face:
+        return _Face(max(MIN_FONT_PX, self.px(design_size)), color, bold)
+
+    @property
+    def margin(self) -> int:
+        return self.px(40)
+
+    def text_line(self, x: int, text: str, face: _Face) -> None:
+        if self.draw is not None:
+            baseline = self.y + round(face.size * 1.1)
+            for font, run in face.runs(text):
+                self.draw.text((x, baseline), run, font=font, fill=face.color, anchor="ls",
+                               stroke_width=1 if face.bold else 0, stroke_fill=face.color)
+                x += round(font.getlength(run))
+        self.y += face.line_height
+
+    def paragraph(self, x: int, width: int, text: str, face: _Face, max_lines: int) -> None:
+        for line in wrap(text, face.width, width, max_lines):
+            self.text_line(x, line, face)
+
+    def rect(self, box: tuple[int, int, int, int], fill: str) -> None:
+        if self.draw is not None:
+            self.draw.rectangle(box, fill=fill)
+
+
+def _draw_header(p: _Painter, card: ProofCard) -> None:
+    top = p.y
+    p.y += p.px(28)
+    inner = p.width - 2 * p.margin
+    band_end = top + p.px(28) + p.face(46).line_height + p.face(30).line_height + p.px(24)
+    p.rect((0, top, p.width, band_end), _BAND)
+    p.text_line(p.margin, card.title, p.face(46, _WHITE, bold=True))
+    p.paragraph(p.margin, inner, card.ids, p.face(30, _WHITE), 1)
+    p.y = band_end + p.px(20)
+    for line in card.lines:
+        p.paragraph(p.margin, inner, line, p.face(30, _GREY), 2)
+
+
+def _draw_section(p: _Painter, section: ProofSection) -> None:
+    p.y += p.px(26)
+    heading = p.face(34, bold=True)
+    p.rect((p.margin, p.y + p.px(6), p.margin + p.px(8), p.y + heading.line_height - p.px(6)),
+           _BAND)
+    p.paragraph(p.margin + p.px(22), p.width - 2 * p.margin - p.px(22), section.heading,
+                heading, 2)
+    for row in section.rows:
+        _draw_row(p, row)
+    if section.note:
+        p.y += p.px(8)
+        p.paragraph(p.margin, p.width - 2 * p.margin, section.note, p.face(28, _GREY), 2)
+
+
+def _draw_row(p: _Painter, row: ProofRow) -> None:
+    accent, tint = _ROW_COLOURS[row.style]
+    p.y += p.px(12)
+    top, pad = p.y, p.px(18)
+    x, width = p.margin + p.px(10) + pad, p.width - 2 * p.margin - p.px(10) - 2 * pad
+    head, body = p.face(28, accent if row.style != "event" else _GREY), p.face(34)
+    lines = wrap(row.text, body.width, width, MAX_TEXT_LINES)
+    height = 2 * p.px(10) + head.line_height + body.line_height * len(lines)
+    p.rect((p.margin, top, p.width - p.margin, top + height), tint)
+    p.rect((p.margin, top, p.margin + p.px(10), top + height), accent)
+    p.y += p.px(10)
+    p.paragraph(x, width, row.head, head, 1)
+    for line in lines:
+        p.text_line(x, line, body)
+    p.y = top + height
+
+
+def _photo_box(p: _Painter) -> tuple[int, int]:
+    gap = p.px(24)
+    box_w = (p.width - 2 * p.margin - gap) // 2
+    return box_w, box_w * 4 // 3
+
+
+def _draw_photos(p: _Painter, photos: tuple[ProofPhoto, ...], thumbs: list[Image.Image]) -> None:
+    if not photos:
+        return
+    p.y += p.px(26)
+    box_w, box_h = _photo_box(p)
+    fitted = [_fit_box(thumb, box_w, box_h) for thumb in thumbs]
+    top, row_h = p.y, max(img.height for img in fitted)
+    bottom = top
+    for n, (photo, img) in enumerate(zip(photos, fitted, strict=True)):
+        x = p.margin + n * (box_w + p.px(24))
+        if p.canvas is not None:
+            p.canvas.paste(img, (x + (box_w - img.width) // 2, top + row_h - img.height))
+        p.y = top + row_h + p.px(10)
+        for n_line, line in enumerate(photo.caption):
+            face = p.face(30, bold=True) if n_line == 0 else p.face(28, _GREY)
+            p.paragraph(x, box_w, line, face, 1)
+        bottom = max(bottom, p.y)
+    p.y = bottom
+
+
+def _fit_box(image: Image.Image, box_w: int, box_h: int) -> Image.Image:
+    scale = min(box_w / image.width, box_h / image.height, 1.0)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _layout(p: _Painter, card: ProofCard, thumbs: list[Image.Image]) -> None:
+    _draw_header(p, card)
+    if card.photos_first:
+        _draw_photos(p, card.photos, thumbs)
+    for section in card.sections:
+        _draw_section(p, section)
+    if not card.photos_first:
+        _draw_photos(p, card.photos, thumbs)
+    p.y += p.px(30)
+    p.text_line(p.margin, card.footer, p.face(26, _GREY))
+    p.y += p.px(16)
+
+
+def render_card(card: ProofCard, width: int, thumbs: list[Image.Image]) -> Image.Image:
+    """The card as an RGB image ``width`` px wide; ``thumbs`` are the card's photos, upright."""
+    measure = _Painter(width)
+    _layout(measure, card, thumbs)
+    canvas = Image.new("RGB", (width, measure.y), _WHITE)
+    _layout(_Painter(width, ImageDraw.Draw(canvas), canvas), card, thumbs)
+    return canvas
+
+
+def min_text_px(width: int) -> int:
+    """Ink height of the smallest text on a card ``width`` px wide."""
+    return ink_height(_Painter(width).face(26).size)
+
+
+# ---------------------------------------------------------------------------- fitting
+
+
+class ProofImageTooLarge(VerificationFailed):
+    """No width/quality in :data:`FIT_STEPS` brings the proof image under the byte limit."""
+
+
+@dataclass(frozen=True)
+class ProofFit:
+    data: bytes
+    width: int
+    height: int
+    quality: int
+    attempts: tuple[tuple[int, int, int], ...]  # (width, quality, bytes) in the order tried
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    """Baseline JPEG, optimised Huffman tables, 4:2:0, no EXIF/ICC: same pixels → same bytes."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, subsampling="4:2:0")
+    return out.getvalue()
+
+
+def fit_proof(
+    card: ProofCard,
+    max_bytes: int,
+    thumbs: list[Image.Image],
+    steps: tuple[tuple[int, tuple[int, ...]], ...] = FIT_STEPS,
+) -> ProofFit:
+    """The first (width, quality) of ``steps`` whose JPEG is ≤ ``max_bytes``."""
+    attempts: list[tuple[int, int, int]] = []
+    for width, qualities in steps:
+        image = render_card(card, width, thumbs)
+        for quality in qualities:
+            data = encode_jpeg(image, quality)
+            attempts.append((width, quality, len(data)))
+            if len(data) <= max_bytes:
+                return ProofFit(data, width, image.height, quality, tuple(attempts))
+    raise _too_large(attempts, max_bytes)
+
+
+def _too_large(attempts: list[tuple[int, int, int]], max_bytes: int) -> ProofImageTooLarge:
+    width, quality, size = min(attempts, key=lambda a: a[2])
+    return ProofImageTooLarge(
+        f"凭证图片无法压缩到 {max_bytes:,} 字节以内:最小为 {size:,} 字节"
+        f"(宽 {width} 像素,质量 {quality})。",
+        f"The proof image cannot be made to fit {max_bytes:,} bytes: the smallest was "
+        f"{size:,} bytes ({width} px wide, quality {quality}).",
+        fix_zh="请减少标记的聊天消息,或换用细节较少的照片。",
+        fix_en="Mark fewer chat messages, or tag photos with less detail.",
+    )
