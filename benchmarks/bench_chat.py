@@ -74,8 +74,10 @@ def main() -> None:
     rate = args.messages / median
     print(f"{args.messages:,} messages, {len(data) / 2**20:.1f} MB GB18030")
     print(f"median of {args.repeat}: {median * 1000:.0f} ms → {rate:,.0f} messages/s")
-    print(f"(CPU time median {median_cpu * 1000:.0f} ms → {args.messages / median_cpu:,.0f}/s; "
-          "wall clock is higher when the machine is busy)")
+    print(
+        f"(CPU time median {median_cpu * 1000:.0f} ms → {args.messages / median_cpu:,.0f}/s; "
+        "wall clock is higher when the machine is busy)"
+    )
     verdict = "meets" if rate >= TARGET else f"misses by {TARGET / rate:.2f}×"
     print(f"target {TARGET:,} messages/s: {verdict}")
 

@@ -143,7 +143,9 @@ def test_recall_directly_under_header_marks_that_message() -> None:
 
 
 def test_standalone_recall_adds_a_recalled_message_after_the_open_one() -> None:
-    text = "旗舰店 2025-4-20 10:03:00\n亲在的\n买家小王 撤回了一条消息\n旗舰店 2025-4-20 10:04:00\n?\n"
+    text = (
+        "旗舰店 2025-4-20 10:03:00\n亲在的\n买家小王 撤回了一条消息\n旗舰店 2025-4-20 10:04:00\n?\n"
+    )
     facts = parse(text)
     assert [(m.index, m.sender, m.text, m.recalled, m.time) for m in facts.messages] == [
         (1, "旗舰店", "亲在的", False, at(10, 3)),
@@ -238,7 +240,11 @@ def test_impossible_date_stays_text_with_warning() -> None:
 
 
 def test_participants_in_order_of_appearance() -> None:
-    text = "旗舰店 2025-4-20 10:00:00\na\n买家小王 2025-4-20 10:01:00\nb\n旗舰店 2025-4-20 10:02:00\nc\n"
+    text = (
+        "旗舰店 2025-4-20 10:00:00\na\n"
+        "买家小王 2025-4-20 10:01:00\nb\n"
+        "旗舰店 2025-4-20 10:02:00\nc\n"
+    )
     assert parse(text).participants == ["旗舰店", "买家小王"]
 
 

@@ -82,8 +82,9 @@ def test_empty_file() -> None:
 
 
 def test_bom_only_is_empty() -> None:
-    with pytest.raises(InputFileError, match="The file is empty."):
+    with pytest.raises(InputFileError) as err:
         decode_text(codecs.BOM_UTF8)
+    assert err.value.en == "The file is empty."
 
 
 @pytest.mark.parametrize(

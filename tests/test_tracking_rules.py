@@ -31,7 +31,7 @@ from disputekit.parse.tracking import (
         ("已签收，签收人是【门卫】", S.SIGNED_PROXY),
         ("已签收,签收人：前台", S.SIGNED_PROXY),
         ("快件已由门卫代收", S.SIGNED_PROXY),
-        ("【广州天河区棠下服务部】快件已签收，签收人：驿站代收，如有疑问请电联快递员", S.SIGNED_PROXY),
+        ("【棠下服务部】快件已签收，签收人：驿站代收，如有疑问请电联快递员", S.SIGNED_PROXY),
         ("快件已签收,签收人是【菜鸟驿站】", S.SIGNED_PROXY),
         ("您的快件已被【幸福里菜鸟驿站】签收", S.SIGNED_PROXY),
         # locker deposit — not signing

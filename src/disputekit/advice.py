@@ -37,17 +37,17 @@ def advise(case: CaseFile, profile: Profile, findings: list[Finding]) -> Advice:
     limit = profile.thresholds.small_amount_cny.value
     if small:
         return Advice("agree", strength,
-            f"金额 {case.amount} 元不超过店铺设定的 {limit:.0f} 元:按店铺规则尽快同意,避免纠纷和超时。",
+            f"金额 {case.amount} 元不超过店铺设定的 {limit:.0f} 元：按店铺规则尽快同意，避免纠纷和超时。",
             f"{case.amount} CNY is within the shop's {limit:.0f} CNY threshold: agree quickly, as the shop rules ask, to avoid a dispute.")
     if strength == "weak":
         return Advice("negotiate", strength,
-            "证据还有阻断问题:先与买家协商(部分退款、补寄或转账退邮费),不要申请客服介入。",
+            "证据还有阻断问题：先与买家协商（部分退款、补寄或转账退邮费），不要申请客服介入。",
             "The evidence has blocking problems: negotiate with the buyer (partial refund, reshipping, postage by transfer); do not call in the platform.")
     if strength == "medium":
         return Advice("negotiate", strength,
-            "证据可用但有弱点:可以拒绝并附证据,同时积极协商;协商不成再考虑客服介入。",
+            "证据可用但有弱点：可以拒绝并附证据，同时积极协商；协商不成再考虑客服介入。",
             "The evidence is usable but has weak points: refuse with it while negotiating; consider intervention only if that fails.")
     escalate = case.state in (RefundState.SELLER_REFUSED, RefundState.CS_INTERVENING)
     return Advice("refuse", strength,
-        "证据充分:可以拒绝并上传凭证。" + ("协商已失败时可申请客服介入。" if escalate else "仍应先与买家沟通,协商不成且证据充分时才申请客服介入。"),
+        "证据充分：可以拒绝并上传凭证。" + ("协商已失败时可申请客服介入。" if escalate else "仍应先与买家沟通，协商不成且证据充分时才申请客服介入。"),
         "The evidence is strong: refuse and upload the proof. " + ("Negotiation failed, so intervention is reasonable." if escalate else "Still talk to the buyer first; ask for intervention only if that fails."))

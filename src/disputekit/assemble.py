@@ -103,9 +103,9 @@ def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
     if not report.ready and not options.draft:
         blocking = [f.message() for f in report.findings if f.severity == "blocking"]
         raise BlockingFindings(
-            "还有阻断问题,不能生成正式证据包:\n- " + "\n- ".join(blocking),
+            "还有阻断问题，不能生成正式证据包：\n- " + "\n- ".join(blocking),
             "Blocking findings remain; no final dossier:\n- " + "\n- ".join(blocking),
-            fix_zh="先解决这些问题(disputekit check),或加 --draft 生成草稿。",
+            fix_zh="先解决这些问题（disputekit check），或加 --draft 生成草稿。",
             fix_en="Fix them (see `disputekit check`), or pass --draft for a draft.",
         )
     profile = load_profile(case.facts.platform, options.profile_path)

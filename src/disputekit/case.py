@@ -85,15 +85,15 @@ def load_case_file(path: Path) -> CaseFile:
         raw = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise CaseError(
-            f"{path.parent} 不是案件文件夹(缺少 case.toml)。",
+            f"{path.parent} 不是案件文件夹（缺少 case.toml）。",
             f"{path.parent} is not a case folder (no case.toml).",
             fix_zh="先运行 disputekit init 建立案件。",
             fix_en="Run `disputekit init` first.",
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CaseError(
-            f"{path} 无法解析:{exc}", f"{path} cannot be parsed: {exc}",
-            fix_zh="请修正该行的 TOML 语法(字符串要加引号)。",
+            f"{path} 无法解析：{exc}", f"{path} cannot be parsed: {exc}",
+            fix_zh="请修正该行的 TOML 语法（字符串要加引号）。",
             fix_en="Fix the TOML syntax on that line (strings need quotes).",
         ) from None
     try:
@@ -101,7 +101,7 @@ def load_case_file(path: Path) -> CaseFile:
     except ValidationError as exc:
         detail = format_validation(exc, str(path))
         raise CaseError(
-            f"case.toml 内容有误:\n{detail}", f"case.toml is invalid:\n{detail}",
+            f"case.toml 内容有误：\n{detail}", f"case.toml is invalid:\n{detail}",
             fix_zh="请按提示修改对应字段。", fix_en="Fix the fields named above.",
         ) from None
 
@@ -114,8 +114,8 @@ def load_evidence(path: Path) -> EvidenceList:
     except ValidationError as exc:
         detail = format_validation(exc, str(path))
         raise CaseError(
-            f"证据清单已损坏:\n{detail}", f"The evidence list is damaged:\n{detail}",
-            fix_zh="请用 disputekit verify 检查案件,或从备份恢复。",
+            f"证据清单已损坏：\n{detail}", f"The evidence list is damaged:\n{detail}",
+            fix_zh="请用 disputekit verify 检查案件，或从备份恢复。",
             fix_en="Run `disputekit verify` on the case or restore it from a backup.",
         ) from None
 
@@ -149,9 +149,9 @@ def init_case(root: Path, facts: CaseFile, *, at: datetime, actor: str) -> Case:
     paths = CasePaths(root)
     if paths.case_toml.exists():
         raise UsageError(
-            f"{root} 已经是一个案件(已有 case.toml)。",
+            f"{root} 已经是一个案件（已有 case.toml）。",
             f"{root} is already a case (case.toml exists).",
-            fix_zh="换一个文件夹,或直接编辑 case.toml。",
+            fix_zh="换一个文件夹，或直接编辑 case.toml。",
             fix_en="Use another folder, or edit case.toml directly.",
         )
     root.mkdir(parents=True, exist_ok=True)

@@ -22,20 +22,20 @@ def check_input_path(path: Path) -> None:
         home = path.absolute().parent.resolve()
         if home not in target.parents:
             raise InputFileError(
-                f"{shown} 是指向其他位置({target})的符号链接,已拒绝。",
+                f"{shown} 是指向其他位置（{target}）的符号链接，已拒绝。",
                 f"{shown} is a symbolic link pointing outside its folder ({target}); refused.",
                 fix_zh="请直接添加真实文件。",
                 fix_en="Add the real file instead.",
             )
     if not path.exists():
         raise InputFileError(
-            f"找不到文件:{shown}", f"No such file: {shown}",
+            f"找不到文件：{shown}", f"No such file: {shown}",
             fix_zh="请检查路径。", fix_en="Check the path.",
         )
     mode = path.stat().st_mode
     if stat.S_ISDIR(mode):
         raise InputFileError(
-            f"{shown} 是文件夹,不是证据文件。", f"{shown} is a folder, not an evidence file.",
+            f"{shown} 是文件夹，不是证据文件。", f"{shown} is a folder, not an evidence file.",
             fix_zh="请逐个列出其中的文件。", fix_en="List the files inside it instead.",
         )
     if not stat.S_ISREG(mode):
@@ -46,12 +46,12 @@ def check_input_path(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise InputFileError(
-            f"{shown} 是空文件(0 字节)。", f"{shown} is empty (0 bytes).",
+            f"{shown} 是空文件（0 字节）。", f"{shown} is empty (0 bytes).",
             fix_zh="请重新导出或拍摄该证据。", fix_en="Export or capture the evidence again.",
         )
     if size > MAX_INPUT_BYTES:
         raise InputFileError(
-            f"{shown} 太大({size} 字节)。", f"{shown} is too large ({size} bytes).",
+            f"{shown} 太大（{size} 字节）。", f"{shown} is too large ({size} bytes).",
             fix_zh="请压缩或拆分后再添加。", fix_en="Compress or split it first.",
         )
     if not os.access(path, os.R_OK):
@@ -73,9 +73,9 @@ def detect_kind(path: Path) -> str:
     if found.kind in ("chat", "tracking"):
         return found.kind
     raise InputFileError(
-        f"无法识别 {path.name} 的文件类型(不是聊天记录、物流记录、图片或 PDF)。",
+        f"无法识别 {path.name} 的文件类型（不是聊天记录、物流记录、图片或 PDF）。",
         f"Cannot tell what {path.name} is (not a chat export, tracking record, image or PDF).",
-        fix_zh="如确为证据,请用 --as 指定类型(chat/tracking/photo/screenshot/document)。",
+        fix_zh="如确为证据，请用 --as 指定类型（chat/tracking/photo/screenshot/document）。",
         fix_en="If it is evidence, name its kind with --as (chat/tracking/photo/screenshot/document).",
     )
 

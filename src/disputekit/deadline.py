@@ -32,7 +32,7 @@ class Deadline:
 
 
 def is_workday(day: date) -> bool:
-    """Chinese working day, honouring public holidays and 调休 (chinese-calendar)."""
+    """Chinese working day, honouring public holidays and 调休 （chinese-calendar）."""
     import chinese_calendar
 
     try:

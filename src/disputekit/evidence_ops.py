@@ -125,7 +125,7 @@ def mark_messages(
         bad = [m for m in messages if not 1 <= m <= count]
         if bad:
             raise UsageError(
-                f"消息序号超出范围:{bad}(共 {count} 条)。",
+                f"消息序号超出范围：{bad}(共 {count} 条)。",
                 f"Message number out of range: {bad} ({count} messages).",
                 fix_zh="用 disputekit inspect 查看消息序号。",
                 fix_en="See message numbers with `disputekit inspect`.",

@@ -52,7 +52,7 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
         if isinstance(facts, TrackingFacts):
             for ev in facts.events:
                 if ev.status in KEY_TRACKING:
-                    events.append(Event(ev.time, f"物流:{_clip(ev.text)}", f"Tracking: {_clip(ev.text)}",
+                    events.append(Event(ev.time, f"物流：{_clip(ev.text)}", f"Tracking: {_clip(ev.text)}",
                                         exhibit.id, "tracking"))
         elif isinstance(facts, ChatFacts):
             marked = [(m, m.time) for m in facts.messages if m.index in exhibit.item.marks and m.time]
@@ -65,6 +65,6 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
                                     exhibit.id, "chat"))
         elif isinstance(facts, PhotoFacts) and facts.taken_at:
             caption = exhibit.item.caption or exhibit.item.name
-            events.append(Event(facts.taken_at, f"拍摄:{_clip(caption, 40)}", f"Photo taken: {_clip(caption, 40)}",
+            events.append(Event(facts.taken_at, f"拍摄：{_clip(caption, 40)}", f"Photo taken: {_clip(caption, 40)}",
                                 exhibit.id, "photo"))
     return sorted(events, key=lambda e: (e.time, e.source, e.exhibit or ""))

@@ -44,7 +44,7 @@ def draft_cmd(case_dir: Path, ground: str | None, lang: str | None, now: str | N
         emit_json(draft.to_json())
         return
     click.echo(draft.reason)
-    click.echo(pick(f"({draft.chars} 字,上限 {profile.limits.reason_max_chars.value};{draft.variant})",
+    click.echo(pick(f"({draft.chars} 字，上限 {profile.limits.reason_max_chars.value};{draft.variant})",
                     f"({draft.chars} characters, limit {profile.limits.reason_max_chars.value}; {draft.variant})"),
                err=True)
 
@@ -83,10 +83,10 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(pick(f"证据包:{result.dossier}({result.pages} 页,编号 {result.dossier_id})",
+    click.echo(pick(f"证据包：{result.dossier}({result.pages} 页，编号 {result.dossier_id})",
                     f"Dossier: {result.dossier} ({result.pages} pages, id {result.dossier_id})"))
     if result.upload:
-        click.echo(pick(f"上传包:{result.upload}", f"Upload bundle: {result.upload}"))
+        click.echo(pick(f"上传包：{result.upload}", f"Upload bundle: {result.upload}"))
     click.echo(f"sha256 {result.sha256}")
     _ = current_lang
 

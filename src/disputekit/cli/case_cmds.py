@@ -9,7 +9,13 @@ import click
 
 from disputekit.case import init_case, open_case
 from disputekit.cli.options import (
-    as_opt, by_opt, case_arg, json_opt, now_opt, resolve_actor, tag_opt,
+    as_opt,
+    by_opt,
+    case_arg,
+    json_opt,
+    now_opt,
+    resolve_actor,
+    tag_opt,
 )
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
@@ -29,7 +35,7 @@ def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
         return parse_time(value)
     except ValueError:
         raise UsageError(
-            f"{option} 的时间格式无法识别:{value!r}(应为 YYYY-MM-DD HH:MM)。",
+            f"{option} 的时间格式无法识别：{value!r}(应为 YYYY-MM-DD HH:MM)。",
             f"{option}: cannot read the time {value!r} (expected YYYY-MM-DD HH:MM).",
         ) from None
 
@@ -40,7 +46,7 @@ def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
 @click.option("--order-id", required=True, help="Order number (订单号).")
 @click.option("--refund-id", required=True, help="Refund number (退款编号).")
 @click.option("--buyer", required=True, help="Buyer's nickname (买家昵称), as in the chat.")
-@click.option("--seller", required=True, help="Shop/seller nickname; sub-accounts 店铺:客服 match it.")
+@click.option("--seller", required=True, help="Shop/seller nickname; sub-accounts 店铺：客服 match it.")
 @click.option("--amount", required=True, type=Decimal, help="Refund amount in CNY, e.g. 128.50.")
 @click.option("--refund-type", type=click.Choice([t.value for t in RefundType]), default="refund_only", help="仅退款 refund_only or 退货退款 return_and_refund.")
 @click.option("--state", type=click.Choice([s.value for s in RefundState]), default="waiting_seller_agree", help="Current refund state.")
@@ -117,7 +123,7 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
             click.echo(pick(f"{o.exhibit}  已添加 {o.kind}:{o.source}",
                             f"{o.exhibit}  added {o.kind}: {o.source}"))
         else:
-            click.echo(pick(f"{o.exhibit}  相同内容已存在,未重复添加:{o.source}",
+            click.echo(pick(f"{o.exhibit}  相同内容已存在，未重复添加：{o.source}",
                             f"{o.exhibit}  already in the case (same bytes), nothing added: {o.source}"))
 
 
@@ -164,7 +170,7 @@ def mark_cmd(case_dir: Path, exhibit: str, messages: tuple[int, ...], unmark: bo
     """
     item = mark_messages(case_dir, exhibit, list(messages), at=clock_now(now),
                          actor=resolve_actor(actor), unmark=unmark)
-    click.echo(pick(f"{item.id} 重点消息:{item.marks}", f"{item.id} key messages: {item.marks}"))
+    click.echo(pick(f"{item.id} 重点消息：{item.marks}", f"{item.id} key messages: {item.marks}"))
 
 
 @click.command("inspect")

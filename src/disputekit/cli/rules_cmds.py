@@ -79,7 +79,7 @@ def grounds_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_j
         mark = "✔" if g.fits else "✘"
         click.echo(f"{mark} {g.id:<24} {g.name_zh if lang == 'zh' else g.name_en}  ({g.basis})")
         for m in (g.missing_zh if lang == "zh" else g.missing_en):
-            click.echo("    " + pick("缺少:", "missing: ") + m)
+            click.echo("    " + pick("缺少：", "missing: ") + m)
         for f in g.blocking:
             if f.rule != "grounds.evidence-present":
                 click.echo("    " + f.message(lang))

@@ -32,7 +32,7 @@ def emit_json(data: Any) -> None:
 
 
 def fail(exc: DisputekitError) -> None:
-    click.echo(pick("错误:", "Error: ") + exc.message(current_lang()), err=True)
+    click.echo(pick("错误：", "Error: ") + exc.message(current_lang()), err=True)
     sys.exit(int(exc.exit_code))
 
 
@@ -53,7 +53,7 @@ def handle_errors(func: F) -> F:
             lines = "\n".join(
                 f"  {'.'.join(str(p) for p in e['loc'])} → {e['msg']}" for e in exc.errors()
             )
-            click.echo(pick("错误:输入值无效\n", "Error: invalid value\n") + lines, err=True)
+            click.echo(pick("错误：输入值无效\n", "Error: invalid value\n") + lines, err=True)
             sys.exit(int(ExitCode.USAGE))
         except KeyboardInterrupt:
             click.echo(pick("已中断。", "Interrupted."), err=True)
@@ -63,12 +63,12 @@ def handle_errors(func: F) -> F:
         except OSError as exc:
             if verbose:
                 logging.exception("details")
-            click.echo(pick("错误:文件操作失败:", "Error: file access failed: ") + str(exc), err=True)
+            click.echo(pick("错误：文件操作失败：", "Error: file access failed: ") + str(exc), err=True)
             sys.exit(int(ExitCode.INPUT))
         except Exception as exc:  # the one catch-all: unexpected bugs get exit 1, not a trace
             if verbose:
                 raise
-            click.echo(pick(f"意外错误:{type(exc).__name__}: {exc}(加 --verbose 查看详情并报告此问题)",
+            click.echo(pick(f"意外错误：{type(exc).__name__}: {exc}(加 --verbose 查看详情并报告此问题)",
                             f"Unexpected error: {type(exc).__name__}: {exc} (rerun with --verbose and report it)"),
                        err=True)
             sys.exit(int(ExitCode.UNEXPECTED))

@@ -13,7 +13,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str, str]] = {
     "url": (re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|cn|net|top|cc)\b", re.I),
             "网址链接", "a link"),
     "handle": (re.compile(r"(?:微信|weixin|wechat|vx|v信|qq|扣扣)\s*[::号]?\s*[A-Za-z0-9_-]{5,}", re.I),
-               "联系方式(微信/QQ 号)", "a contact handle (WeChat/QQ)"),
+               "联系方式（微信/QQ 号）", "a contact handle (WeChat/QQ)"),
 }
 
 
@@ -34,11 +34,11 @@ def check_text(text: str, profile: Profile, *, limit_bytes: int | None = None) -
     lo, hi = profile.limits.reason_min_chars.value, profile.limits.reason_max_chars.value
     n = char_count(text)
     if limit_bytes is None and not lo <= n <= hi:
-        problems.append(TextProblem("length", f"长度 {n} 字,须在 {lo}–{hi} 字之间。",
+        problems.append(TextProblem("length", f"长度 {n} 字，须在 {lo}–{hi} 字之间。",
                                     f"Length {n} characters; must be {lo}–{hi}."))
     if limit_bytes is not None and len(text.encode("utf-8")) > limit_bytes:
         size = len(text.encode("utf-8"))
-        problems.append(TextProblem("bytes", f"长度 {size} 字节,超过 {limit_bytes} 字节。",
+        problems.append(TextProblem("bytes", f"长度 {size} 字节，超过 {limit_bytes} 字节。",
                                     f"{size} bytes, over the {limit_bytes}-byte limit."))
     for code, (pattern, zh, en) in PATTERNS.items():
         if pattern.search(text):
@@ -46,6 +46,6 @@ def check_text(text: str, profile: Profile, *, limit_bytes: int | None = None) -
                                         f"Contains {en}; contact details and links are not allowed."))
     rude = [w for w in profile.wording.abusive if w in text]
     if rude:
-        problems.append(TextProblem("abusive", f"含有不当用语:{'、'.join(rude)}。请保持礼貌、陈述事实。",
+        problems.append(TextProblem("abusive", f"含有不当用语：{'、'.join(rude)}。请保持礼貌、陈述事实。",
                                     f"Contains abusive words: {', '.join(rude)}. Stay polite and factual."))
     return problems

@@ -32,13 +32,16 @@ def courier_label(code: str | None, lang: str) -> str:
 
 
 def buyer_quote(ctx: RuleContext) -> str:
-    """A marked buyer message if any (the agent's choice), shortened; else empty."""
-    for exhibit, chat in ctx.chats():
-        for message in chat.messages:
-            if message.index in exhibit.item.marks and message.role == Role.BUYER and message.text:
-                text = " ".join(message.text.split())
-                return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
-    return ""
+    """The last marked buyer message (the agent's choice), shortened; else empty."""
+    quotes = [
+        " ".join(message.text.split())
+        for exhibit, chat in ctx.chats() for message in chat.messages
+        if message.index in exhibit.item.marks and message.role == Role.BUYER and message.text
+    ]
+    if not quotes:
+        return ""
+    text = quotes[-1]
+    return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
 
 
 def template_facts(ctx: RuleContext, lang: str) -> dict[str, str]:

@@ -7,9 +7,9 @@ from importlib import resources
 
 import jinja2
 
-from disputekit.errors import UsageError
 from disputekit.draft.checks import TextProblem, char_count, check_text
 from disputekit.draft.facts import template_facts
+from disputekit.errors import UsageError
 from disputekit.rules.context import RuleContext
 
 
@@ -60,8 +60,8 @@ def _limit_error(text: str, problems: list[TextProblem]) -> ReasonError:
     zh = ";".join(p.zh for p in problems)
     en = "; ".join(p.en for p in problems)
     return ReasonError(
-        f"拒绝理由不符合要求:{zh}\n理由:{text}", f"The refusal reason fails its checks: {en}\nReason: {text}",
-        fix_zh="请在 case.toml 的 reason 中改写,或缩短模板。",
+        f"拒绝理由不符合要求：{zh}\n理由：{text}", f"The refusal reason fails its checks: {en}\nReason: {text}",
+        fix_zh="请在 case.toml 的 reason 中改写，或缩短模板。",
         fix_en="Rewrite it in case.toml `reason`, or shorten the template.",
     )
 
@@ -72,7 +72,7 @@ def draft_reason(ctx: RuleContext, lang: str) -> Draft:
     if ground is None:
         raise ReasonError(
             "还没有选择拒绝理由。", "No refusal ground chosen.",
-            fix_zh="用 --ground 指定,或在 case.toml 中设置 ground。",
+            fix_zh="用 --ground 指定，或在 case.toml 中设置 ground。",
             fix_en="Pass --ground or set `ground` in case.toml.",
         )
     facts = template_facts(ctx, lang)

@@ -27,8 +27,8 @@ GROUND_IDS = (
 
 
 class RefundType(StrEnum):
-    REFUND_ONLY = "refund_only"  # 仅退款 (API dispute_type REFUND)
-    RETURN_AND_REFUND = "return_and_refund"  # 退货退款 (REFUND_AND_RETURN)
+    REFUND_ONLY = "refund_only"  # 仅退款 （API dispute_type REFUND）
+    RETURN_AND_REFUND = "return_and_refund"  # 退货退款 （REFUND_AND_RETURN）
 
 
 class RefundState(StrEnum):
@@ -44,8 +44,8 @@ class RefundState(StrEnum):
 
 
 class OrderStatus(StrEnum):
-    PAID = "paid"  # 买家已付款 (WAIT_SELLER_SEND_GOODS)
-    SHIPPED = "shipped"  # 卖家已发货 (WAIT_BUYER_CONFIRM_GOODS)
+    PAID = "paid"  # 买家已付款 （WAIT_SELLER_SEND_GOODS）
+    SHIPPED = "shipped"  # 卖家已发货 （WAIT_BUYER_CONFIRM_GOODS）
     SIGNED = "signed"
     FINISHED = "finished"  # 交易成功
 

@@ -24,6 +24,7 @@ from typing import Any, TypedDict
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
+from pypdf.generic import BooleanObject
 
 from disputekit.errors import InputFileError
 from disputekit.models.facts import DocumentFacts
@@ -254,7 +255,7 @@ def _page_count(reader: PdfReader, path: Path) -> int:
 
 def _refuse_dynamic_xfa(reader: PdfReader, path: Path) -> None:
     """A LiveCycle dynamic form's pages are a "please wait" placeholder outside Adobe Reader."""
-    if _get(_get(reader.trailer, "/Root"), "/NeedsRendering") is not True:
+    if not _needs_rendering(_get(reader.trailer, "/Root")):
         return
     raise InputFileError(
         f"PDF {path.name} 是动态 XFA 表单（Adobe LiveCycle），只有 Adobe Reader 能显示其内容。",
@@ -324,8 +325,14 @@ def _active_content(reader: PdfReader, pages: int) -> _Active:
         has_launch_action="/Launch" in kinds,
         has_attachments=_get(names, "/EmbeddedFiles") is not None or attached,
         has_forms=bool(_get(form, "/Fields")),
-        has_xfa=_get(form, "/XFA") is not None or _get(catalog, "/NeedsRendering") is True,
+        has_xfa=_get(form, "/XFA") is not None or _needs_rendering(catalog),
     )
+
+
+def _needs_rendering(catalog: Any) -> bool:
+    """``/NeedsRendering true`` marks a dynamic XFA form."""
+    value = _get(catalog, "/NeedsRendering")
+    return isinstance(value, BooleanObject) and bool(value)
 
 
 def _get(obj: Any, key: str) -> Any:

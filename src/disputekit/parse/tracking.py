@@ -14,10 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from disputekit.errors import InputFileError
-from disputekit.models.facts import TrackingEvent, TrackingFacts, TrackingStatus
+from disputekit.models.facts import Frozen, TrackingEvent, TrackingFacts, TrackingStatus
 from disputekit.parse.tracking_formats import RawEvent, RawRecord, Subject, read_record
 from disputekit.parse.waybill import normalize_waybill, resolve_courier, waybill_plausible
 
@@ -25,18 +25,14 @@ SIGNED_CLASSES = frozenset({TrackingStatus.SIGNED, TrackingStatus.SIGNED_PROXY})
 BACK_TO_SENDER = frozenset({TrackingStatus.REFUSED, TrackingStatus.RETURNED})
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class KeywordRule(_Frozen):
+class KeywordRule(Frozen):
     """Text contains any keyword or pattern, and none of ``exclude`` → ``status``."""
 
     status: TrackingStatus
-    keywords: list[str] = []
-    patterns: list[re.Pattern[str]] = []
-    exclude: list[str] = []
-    after: list[TrackingStatus] = []
+    keywords: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[str, ...] = ()
+    after: tuple[TrackingStatus, ...] = ()
 
     @model_validator(mode="after")
     def _has_trigger(self) -> KeywordRule:
@@ -51,7 +47,7 @@ class KeywordRule(_Frozen):
         return hit and not any(x in text for x in self.exclude)
 
 
-class SignerPattern(_Frozen):
+class SignerPattern(Frozen):
     """A match gives its ``signer`` group, or the fixed ``value``."""
 
     pattern: re.Pattern[str]
@@ -64,24 +60,24 @@ class SignerPattern(_Frozen):
         return self
 
 
-class StateCode(_Frozen):
+class StateCode(Frozen):
     code: str
     name_zh: str
     status: TrackingStatus | None = None
-    compatible: list[TrackingStatus]
+    compatible: tuple[TrackingStatus, ...]
     source: str
     confidence: Literal["high", "medium", "low"]
 
 
-class TrackingRules(_Frozen):
-    signer_reject: list[str] = []
-    rule: list[KeywordRule]
-    signer: list[SignerPattern]
-    state: list[StateCode]
+class TrackingRules(Frozen):
+    signer_reject: tuple[str, ...] = ()
+    rule: tuple[KeywordRule, ...]
+    signer: tuple[SignerPattern, ...]
+    state: tuple[StateCode, ...]
 
     @field_validator("state")
     @classmethod
-    def _unique_codes(cls, states: list[StateCode]) -> list[StateCode]:
+    def _unique_codes(cls, states: tuple[StateCode, ...]) -> tuple[StateCode, ...]:
         codes = [s.code for s in states]
         if len(codes) != len(set(codes)):
             raise ValueError("state codes must be unique")

@@ -13,18 +13,16 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from disputekit.models.facts import Frozen
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 _S10 = re.compile(r"([A-Z]{2})([0-9]{8})([0-9])([A-Z]{2})")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class WaybillPattern(_Frozen):
+class WaybillPattern(Frozen):
     regex: str = Field(description="full-match pattern, ASCII digits, upper-case letters")
     source: str
     confidence: Literal["high", "medium", "low"]
@@ -43,16 +41,16 @@ class WaybillPattern(_Frozen):
         return self.check != "s10" or is_valid_s10(waybill)
 
 
-class Courier(_Frozen):
+class Courier(Frozen):
     code: str = Field(pattern=r"^[a-z0-9]+$", description="kuaidi100 company code (`com`)")
     name_zh: str
     name_en: str
-    aliases: list[str] = []
-    waybill: list[WaybillPattern] = []
+    aliases: tuple[str, ...] = ()
+    waybill: tuple[WaybillPattern, ...] = ()
 
 
-class CourierTable(_Frozen):
-    courier: list[Courier]
+class CourierTable(Frozen):
+    courier: tuple[Courier, ...]
 
     @model_validator(mode="after")
     def _unique_keys(self) -> CourierTable:
@@ -84,7 +82,7 @@ def s10_check_digit(serial8: str) -> int:
 def is_valid_s10(code: str) -> bool:
     """True for a UPU S10 item identifier (e.g. ``RB123456785GB``) whose check digit is right."""
     match = _S10.fullmatch(normalize_waybill(code))
-    return bool(match) and s10_check_digit(match.group(2)) == int(match.group(3))
+    return match is not None and s10_check_digit(match.group(2)) == int(match.group(3))
 
 
 @cache

@@ -61,7 +61,7 @@ def load_profile(platform: str, override: Path | None = None) -> Profile:
     if platform not in SHIPPED:
         raise ProfileError(
             f"没有平台 {platform!r} 的规则配置。", f"No profile for platform {platform!r}.",
-            fix_zh=f"可选:{', '.join(SHIPPED)}。", fix_en=f"Choose one of: {', '.join(SHIPPED)}.",
+            fix_zh=f"可选：{', '.join(SHIPPED)}。", fix_en=f"Choose one of: {', '.join(SHIPPED)}.",
         )
     data = _read_shipped(platform)
     text = ""
@@ -71,7 +71,7 @@ def load_profile(platform: str, override: Path | None = None) -> Profile:
             extra = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ProfileError(
-                f"{override} 无法解析:{exc}", f"{override} cannot be parsed: {exc}",
+                f"{override} 无法解析：{exc}", f"{override} cannot be parsed: {exc}",
             ) from None
         data = deep_merge(data, extra)
     try:
@@ -79,8 +79,8 @@ def load_profile(platform: str, override: Path | None = None) -> Profile:
     except ValidationError as exc:
         detail = _describe(exc, override, text)
         raise ProfileError(
-            f"规则配置有误:\n{detail}", f"The profile is invalid:\n{detail}",
-            fix_zh="请修改上面列出的键(每个数值都需要 source 和 confidence)。",
+            f"规则配置有误：\n{detail}", f"The profile is invalid:\n{detail}",
+            fix_zh="请修改上面列出的键（每个数值都需要 source 和 confidence）。",
             fix_en="Fix the keys listed above (every value needs a source and a confidence).",
         ) from None
 

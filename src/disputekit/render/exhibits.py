@@ -9,7 +9,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak
 
-from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, Role, TrackingFacts, TrackingStatus
+from disputekit.models.facts import (
+    ChatFacts,
+    DocumentFacts,
+    PhotoFacts,
+    Role,
+    TrackingFacts,
+    TrackingStatus,
+)
 from disputekit.render.dossier_data import DossierData, anchor
 from disputekit.render.labels import STATUS, t
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W, Anchor, PageLabel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from disputekit.i18n import zh_typography
+
 L: dict[str, tuple[str, str]] = {
     "title": ("退款纠纷证据包", "Refund dispute evidence dossier"),
     "draft_banner": ("草稿 — 不可上传", "DRAFT — not for upload"),
@@ -26,7 +28,7 @@ L: dict[str, tuple[str, str]] = {
     "strength": ("证据强度", "Evidence strength"),
     "advice": ("处理建议", "Advice"),
     "summary": ("摘要", "Summary"),
-    "reason": ("拒绝理由(可直接粘贴)", "Refusal reason (ready to paste)"),
+    "reason": ("拒绝理由（可直接粘贴）", "Refusal reason (ready to paste)"),
     "message": ("退款留言", "Refund message"),
     "chars": ("字", "characters"),
     "bytes": ("字节", "bytes"),
@@ -69,22 +71,22 @@ L: dict[str, tuple[str, str]] = {
     "comment": ("意见", "Comment"),
     "reviewed_hash": ("复核时的状态哈希", "Reviewed state hash"),
     "no_review": ("尚未复核。", "Not reviewed yet."),
-    "stale": ("批准后案件已变更,批准已失效。", "The case changed after approval; the approval is stale."),
+    "stale": ("批准后案件已变更，批准已失效。", "The case changed after approval; the approval is stale."),
     "page_of": ("第 {x} / {y} 页", "Page {x} of {y}"),
     "originals_note": ("原始文件以附件形式嵌入本 PDF,哈希见证据目录与 manifest.json。",
                        "The originals are attached to this PDF; hashes in the index and manifest.json."),
-    "not_attached": ("(原件过大未嵌入,见案件文件夹)", "(original too large to attach; kept in the case folder)"),
+    "not_attached": ("(原件过大未嵌入，见案件文件夹)", "(original too large to attach; kept in the case folder)"),
     "related_screens": ("相关截图", "Related screenshots"),
-    "strong": ("强:证据充分", "Strong"),
-    "medium": ("中:可用但有弱点", "Medium: usable, with weak points"),
-    "weak": ("弱:存在阻断问题", "Weak: blocking problems remain"),
+    "strong": ("强：证据充分", "Strong"),
+    "medium": ("中：可用但有弱点", "Medium: usable, with weak points"),
+    "weak": ("弱：存在阻断问题", "Weak: blocking problems remain"),
     "refuse": ("拒绝", "Refuse"),
     "negotiate": ("协商", "Negotiate"),
     "agree": ("同意退款", "Agree"),
     "none": ("(未选择)", "(none chosen)"),
     "refund_only": ("仅退款", "Refund only"),
     "return_and_refund": ("退货退款", "Return and refund"),
-    "msg_count": ("共 {n} 条消息,编码 {enc},来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
+    "msg_count": ("共 {n} 条消息，编码 {enc},来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
 }
 
 STATUS: dict[str, tuple[str, str]] = {
@@ -103,7 +105,8 @@ STATUS: dict[str, tuple[str, str]] = {
 def t(key: str, lang: str, **fmt: object) -> str:
     zh, en = L[key]
     text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    text = text.format(**fmt) if fmt else text
+    return zh_typography(text) if lang == "zh" else text
 
 
 def all_label_texts() -> list[str]:

@@ -38,7 +38,7 @@ class NumberedCanvas(Canvas):
             self._dk_labels.append(label)
         self._dk_last_label = label
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab API)
+    def showPage(self) -> None:
         labels = self._dk_labels or ([self._dk_last_label] if self._dk_last_label else [])
         state = dict(self.__dict__)
         state["_dk_page_labels"] = list(labels)

@@ -46,14 +46,26 @@ DESIGN_WIDTH = 1080
 MIN_FONT_PX = 24
 """Smallest font size drawn: Noto's CJK ink is ~0.88 em, so every glyph stays ≥ 21 px tall."""
 
-FIT_STEPS: tuple[tuple[int, tuple[int, ...]], ...] = (
-    (1080, (85, 75, 65)),
-    (960, (75, 65)),
-    (840, (75, 65)),
-    (720, (75, 65, 55, 45, 40)),
+
+
+@dataclass(frozen=True)
+class FitStep:
+    width: int
+    photo_scale: float
+    qualities: tuple[int, ...]
+
+
+FIT_STEPS: tuple[FitStep, ...] = (
+    FitStep(1080, 1.0, (85, 75, 65)),
+    FitStep(960, 1.0, (75, 65)),
+    FitStep(840, 1.0, (75, 65)),
+    FitStep(720, 1.0, (75, 65, 55, 45)),
+    FitStep(720, 0.75, (55, 45)),
+    FitStep(720, 0.5, (50, 40)),
 )
-"""(width px, JPEG qualities) tried in order. Legibility first: shrinking the card keeps
-strokes crisp longer than quality below 65 does, so quality drops to 40 only at 720 px."""
+"""Tried in order until the JPEG fits. Legibility first: a narrower card keeps strokes crisp
+longer than quality below 65 does, so quality drops further only at 720 px; photo thumbnails
+(the costliest pixels, e.g. grainy low-light shots) shrink only as the last resort."""
 
 MAX_CHAT_ROWS = 8
 MAX_TEXT_LINES = 4
@@ -99,8 +111,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "拒绝退款举证", "order": "订单号", "refund": "退款编号", "ground": "拒绝理由",
         "basis": "依据", "buyer_is": "买家", "item": "商品", "tracking": "物流记录",
-        "return_tracking": "退货物流记录", "signer": "签收人", "chat": "聊天记录", "key": "关键消息",
-        "buyer": "买家", "seller": "卖家", "system": "系统",
+        "return_tracking": "退货物流记录", "signer": "签收人",
+        "chat": "聊天记录", "key": "关键消息", "buyer": "买家", "seller": "卖家", "system": "系统",
         "more": "另有 {n} 条标记消息见证据 {ids}",
         "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件", "photos": "商品照片",
         "before_shipment": "出库照片", "returned_item": "退回商品照片", "other": "照片",
@@ -110,7 +122,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "Refund refusal evidence", "order": "Order", "refund": "Refund",
         "ground": "Ground", "basis": "Basis", "buyer_is": "Buyer", "item": "Item",
         "tracking": "Tracking", "return_tracking": "Return tracking", "signer": "signer",
-        "chat": "Chat", "key": "key messages", "buyer": "Buyer", "seller": "Seller", "system": "System",
+        "chat": "Chat", "key": "key messages", "buyer": "Buyer", "seller": "Seller",
+        "system": "System",
         "more": "{n} more marked messages in exhibit {ids}", "taken": "taken {t}",
         "no_time": "no capture time", "case": "Case", "photos": "Item photos",
         "before_shipment": "outbound photo", "returned_item": "returned item", "other": "photo",
@@ -227,9 +240,10 @@ def _photos(ctx: RuleContext, store: ObjectStore, lang: str) -> Iterator[ProofPh
     tags = [n.tag for n in ground.needs if n.tag in ITEM_TAGS] if ground else []
     firsts = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[:1]]
     rest = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[1:]]
-    unique = {exhibit.id: (exhibit, facts) for exhibit, facts in reversed(firsts + rest)}
-    ordered = sorted(unique.values(), key=lambda pair: (firsts + rest).index(pair))
-    for exhibit, facts in ordered[:MAX_PHOTOS]:
+    chosen: dict[str, tuple[Exhibit, PhotoFacts]] = {}
+    for exhibit, facts in firsts + rest:
+        chosen.setdefault(exhibit.id, (exhibit, facts))
+    for exhibit, facts in list(chosen.values())[:MAX_PHOTOS]:
         yield ProofPhoto(store.path_for(exhibit.item.sha256), _caption(exhibit.item, facts, lang))
 
 
@@ -356,6 +370,7 @@ class _Painter:
     draw: ImageDraw.ImageDraw | None = None
     canvas: Image.Image | None = None
     y: int = 0
+    photo_scale: float = 1.0
     scale: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -433,9 +448,14 @@ def _draw_row(p: _Painter, row: ProofRow) -> None:
     p.y = top + height
 
 
-def _photo_box(p: _Painter) -> tuple[int, int]:
+def _photo_columns(p: _Painter) -> tuple[int, int]:
+    """(column width, gap): two photo columns side by side across the card."""
     gap = p.px(24)
-    box_w = (p.width - 2 * p.margin - gap) // 2
+    return (p.width - 2 * p.margin - gap) // 2, gap
+
+
+def _photo_box(p: _Painter) -> tuple[int, int]:
+    box_w = round(_photo_columns(p)[0] * p.photo_scale)
     return box_w, box_w * 4 // 3
 
 
@@ -443,18 +463,19 @@ def _draw_photos(p: _Painter, photos: tuple[ProofPhoto, ...], thumbs: list[Image
     if not photos:
         return
     p.y += p.px(26)
+    column, gap = _photo_columns(p)
     box_w, box_h = _photo_box(p)
     fitted = [_fit_box(thumb, box_w, box_h) for thumb in thumbs]
     top, row_h = p.y, max(img.height for img in fitted)
     bottom = top
     for n, (photo, img) in enumerate(zip(photos, fitted, strict=True)):
-        x = p.margin + n * (box_w + p.px(24))
+        x = p.margin + n * (column + gap)
         if p.canvas is not None:
-            p.canvas.paste(img, (x + (box_w - img.width) // 2, top + row_h - img.height))
+            p.canvas.paste(img, (x + (column - img.width) // 2, top + row_h - img.height))
         p.y = top + row_h + p.px(10)
         for n_line, line in enumerate(photo.caption):
             face = p.face(30, bold=True) if n_line == 0 else p.face(28, _GREY)
-            p.paragraph(x, box_w, line, face, 1)
+            p.paragraph(x, column, line, face, 2)
         bottom = max(bottom, p.y)
     p.y = bottom
 
@@ -478,13 +499,21 @@ def _layout(p: _Painter, card: ProofCard, thumbs: list[Image.Image]) -> None:
     p.y += p.px(16)
 
 
-def render_card(card: ProofCard, width: int, thumbs: list[Image.Image]) -> Image.Image:
-    """The card as an RGB image ``width`` px wide; ``thumbs`` are the card's photos, upright."""
-    measure = _Painter(width)
+def render_card(
+    card: ProofCard, width: int, thumbs: list[Image.Image], photo_scale: float = 1.0
+) -> Image.Image:
+    """The card as an RGB image ``width`` px wide; ``thumbs`` are the card's photos, upright,
+    drawn in boxes ``photo_scale`` times the full half-width."""
+    measure = _Painter(width, photo_scale=photo_scale)
     _layout(measure, card, thumbs)
     canvas = Image.new("RGB", (width, measure.y), _WHITE)
-    _layout(_Painter(width, ImageDraw.Draw(canvas), canvas), card, thumbs)
+    _layout(_Painter(width, ImageDraw.Draw(canvas), canvas, photo_scale=photo_scale), card, thumbs)
     return canvas
+
+
+def thumb_side() -> int:
+    """Longest side to decode photos at: the largest photo box of any fit step."""
+    return max(_photo_box(_Painter(s.width, photo_scale=s.photo_scale))[1] for s in FIT_STEPS)
 
 
 def min_text_px(width: int) -> int:
@@ -505,7 +534,8 @@ class ProofFit:
     width: int
     height: int
     quality: int
-    attempts: tuple[tuple[int, int, int], ...]  # (width, quality, bytes) in the order tried
+    photo_scale: float
+    attempts: tuple[tuple[int, float, int, int], ...]  # (width, photo scale, quality, bytes)
 
     @property
     def size(self) -> int:
@@ -513,7 +543,8 @@ class ProofFit:
 
 
 def encode_jpeg(image: Image.Image, quality: int) -> bytes:
-    """Baseline JPEG, optimised Huffman tables, 4:2:0, no EXIF/ICC: same pixels → same bytes."""
+    """Baseline JPEG (any decoder reads it), optimised Huffman tables, 4:2:0, no EXIF or ICC:
+    the same pixels and quality always give the same bytes."""
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=True, subsampling="4:2:0")
     return out.getvalue()
@@ -523,27 +554,29 @@ def fit_proof(
     card: ProofCard,
     max_bytes: int,
     thumbs: list[Image.Image],
-    steps: tuple[tuple[int, tuple[int, ...]], ...] = FIT_STEPS,
+    steps: tuple[FitStep, ...] = FIT_STEPS,
 ) -> ProofFit:
-    """The first (width, quality) of ``steps`` whose JPEG is ≤ ``max_bytes``."""
-    attempts: list[tuple[int, int, int]] = []
-    for width, qualities in steps:
-        image = render_card(card, width, thumbs)
-        for quality in qualities:
+    """The first step of ``steps`` (and quality) whose JPEG is ≤ ``max_bytes``."""
+    attempts: list[tuple[int, float, int, int]] = []
+    for step in steps:
+        image = render_card(card, step.width, thumbs, step.photo_scale)
+        for quality in step.qualities:
             data = encode_jpeg(image, quality)
-            attempts.append((width, quality, len(data)))
+            attempts.append((step.width, step.photo_scale, quality, len(data)))
             if len(data) <= max_bytes:
-                return ProofFit(data, width, image.height, quality, tuple(attempts))
+                return ProofFit(
+                    data, step.width, image.height, quality, step.photo_scale, tuple(attempts)
+                )
     raise _too_large(attempts, max_bytes)
 
 
-def _too_large(attempts: list[tuple[int, int, int]], max_bytes: int) -> ProofImageTooLarge:
-    width, quality, size = min(attempts, key=lambda a: a[2])
+def _too_large(attempts: list[tuple[int, float, int, int]], max_bytes: int) -> ProofImageTooLarge:
+    width, _scale, quality, size = min(attempts, key=lambda a: a[3])
     return ProofImageTooLarge(
-        f"凭证图片无法压缩到 {max_bytes:,} 字节以内:最小为 {size:,} 字节"
-        f"(宽 {width} 像素,质量 {quality})。",
+        f"凭证图片无法压缩到 {max_bytes:,} 字节以内：最小为 {size:,} 字节"
+        f"(宽 {width} 像素，质量 {quality})。",
         f"The proof image cannot be made to fit {max_bytes:,} bytes: the smallest was "
         f"{size:,} bytes ({width} px wide, quality {quality}).",
-        fix_zh="请减少标记的聊天消息,或换用细节较少的照片。",
+        fix_zh="请减少标记的聊天消息，或换用细节较少的照片。",
         fix_en="Mark fewer chat messages, or tag photos with less detail.",
     )

@@ -8,6 +8,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
+from disputekit.i18n import pick
 from disputekit.render.dossier_data import DossierData, anchor
 from disputekit.render.labels import t
 from disputekit.render.layout import MARGIN, PAGE_W, Anchor
@@ -19,6 +20,10 @@ FRAME_W = PAGE_W - 2 * MARGIN
 GRID = colors.HexColor("#c8c8c8")
 STRENGTH_COLOURS = {"strong": "#1b7a3a", "medium": "#b36b00", "weak": "#b00020"}
 SEVERITY_COLOURS = {"blocking": "#b00020", "warning": "#b36b00", "info": "#555555"}
+
+
+def kv(label: str, value: str, lang: str) -> str:
+    return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
 
 
 def _fmt(value: Any) -> str:
@@ -41,14 +46,14 @@ def deadline_text(d: DossierData) -> str:
     lang = d.lang
     kind = t("estimated", lang) if dl.estimated else t("countdown", lang)
     left = dl.hours_left(d.report.now)
-    return f"{_fmt(dl.at)}({kind}, {left:.1f} h)" if lang == "zh" else f"{_fmt(dl.at)} ({kind}, {left:.1f} h)"
+    return f"{_fmt(dl.at)}（{kind}，剩余 {left:.1f} 小时）" if lang == "zh" else f"{_fmt(dl.at)} ({kind}, {left:.1f} h left)"
 
 
 def ground_text(d: DossierData) -> str:
     g = d.ctx.ground
     if g is None:
         return t("none", d.lang)
-    return f"{g.name_zh if d.lang == 'zh' else g.name_en}({g.basis})"
+    return f"{g.name_zh}（{g.basis}）" if d.lang == "zh" else f"{g.name_en} ({g.basis})"
 
 
 def cover(w: Writer, d: DossierData) -> list[Flowable]:
@@ -61,12 +66,11 @@ def cover(w: Writer, d: DossierData) -> list[Flowable]:
     action = d.report.advice.action
     claim = c.buyer_claim or "—"
     story += [
-        w.p(f"{t('claim', lang)}:{claim}" if lang == "zh" else f"{t('claim', lang)}: {claim}", "big"),
-        w.p(f"{t('why', lang)}:{ground_text(d)}" if lang == "zh" else f"{t('why', lang)}: {ground_text(d)}", "big"),
-        w.p(f"{t('strength', lang)}:{t(strength, lang)} · {t('advice', lang)}:{t(action, lang)}"
-            if lang == "zh" else f"{t('strength', lang)}: {t(strength, lang)} · {t('advice', lang)}: {t(action, lang)}",
+        w.p(kv(t("claim", lang), claim, lang), "big"),
+        w.p(kv(t("why", lang), ground_text(d), lang), "big"),
+        w.p(kv(t("strength", lang), t(strength, lang), lang) + " · " + kv(t("advice", lang), t(action, lang), lang),
             "verdict", textColor=colors.HexColor(STRENGTH_COLOURS[strength])),
-        w.p(d.report.advice.zh if lang == "zh" else d.report.advice.en, "body"),
+        w.p(pick(d.report.advice.zh, d.report.advice.en, lang), "body"),
         w.space(4),
     ]
     rows = [

@@ -24,13 +24,13 @@ def key_facts(facts: dict[str, Any]) -> str:
         msgs = facts.get("messages", [])
         span = f"{msgs[0]['time'] or '?'} → {msgs[-1]['time'] or '?'}" if msgs else ""
         return pick(
-            f"{len(msgs)} 条消息,{facts.get('encoding')},参与者 {', '.join(facts.get('participants', []))};{span}",
+            f"{len(msgs)} 条消息，{facts.get('encoding')},参与者 {', '.join(facts.get('participants', []))};{span}",
             f"{len(msgs)} messages, {facts.get('encoding')}, participants {', '.join(facts.get('participants', []))}; {span}",
         )
     if kind == "tracking":
         signed = facts.get("signed_at") or pick("未签收", "not signed")
         return pick(
-            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'},{len(facts.get('events', []))} 条轨迹,签收 {signed} {facts.get('signer') or ''}",
+            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'},{len(facts.get('events', []))} 条轨迹，签收 {signed} {facts.get('signer') or ''}",
             f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'}, {len(facts.get('events', []))} events, signed {signed} {facts.get('signer') or ''}",
         ).rstrip()
     if kind in ("photo", "screenshot"):
@@ -53,7 +53,7 @@ def evidence_rows(items: Sequence[EvidenceItem]) -> list[str]:
             f"sha256:{item.sha256[:16]}…\n      {key_facts(item.facts)}"
         )
         if item.marks:
-            rows.append("      " + pick("重点消息:", "key messages: ") + ", ".join(map(str, item.marks)))
+            rows.append("      " + pick("重点消息：", "key messages: ") + ", ".join(map(str, item.marks)))
     return rows
 
 
@@ -70,5 +70,5 @@ def facts_lines(facts: dict[str, Any], *, full: bool = False) -> list[str]:
         for e in facts.get("events", []):
             lines.append(f"{e['time']}  [{e['status']}]  {e['text']}")
     for warning in facts.get("warnings", []):
-        lines.append(pick("注意:", "Note: ") + warning)
+        lines.append(pick("注意：", "Note: ") + warning)
     return lines

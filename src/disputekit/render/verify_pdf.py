@@ -79,7 +79,7 @@ def verify_dossier(path: Path, manifest: dict[str, Any], case: Case) -> int:
     if problems:
         detail = "\n- ".join(problems)
         raise VerificationFailed(
-            f"生成的证据包未通过校验:\n- {detail}", f"The dossier failed verification:\n- {detail}",
+            f"生成的证据包未通过校验：\n- {detail}", f"The dossier failed verification:\n- {detail}",
             fix_zh="证据包未写出。请用 --verbose 重试并报告此问题。",
             fix_en="Nothing was written. Retry with --verbose and report this.",
         )

@@ -7,7 +7,7 @@ from disputekit.rules.context import RuleContext
 from disputekit.rules.finding import Finding, Severity
 from disputekit.rules.registry import make, rule
 
-W, B, I = Severity.WARNING, Severity.BLOCKING, Severity.INFO
+W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
 def need_met(ctx: RuleContext, need: Need) -> list[str]:
@@ -42,7 +42,7 @@ def chosen(ctx: RuleContext) -> list[Finding]:
     if ctx.ground_id:
         return []
     return [make("grounds.chosen", B,
-        "还没有选择拒绝理由。运行 disputekit grounds CASE 查看适用的理由,再在 case.toml 中设置 ground。",
+        "还没有选择拒绝理由。运行 disputekit grounds CASE 查看适用的理由，再在 case.toml 中设置 ground。",
         "No refusal ground chosen. Run `disputekit grounds CASE` to see which fit, then set `ground` in case.toml.")]
 
 
@@ -58,7 +58,7 @@ def evidence_present(ctx: RuleContext) -> list[Finding]:
     en = "; ".join(n.en + (f" (add with --tag {n.tag})" if n.tag else "") for n in missing)
     name = ctx.profile.grounds[ctx.ground_id]
     return [make("grounds.evidence-present", B,
-        f"以“{name.name_zh}”拒绝还缺少:{zh}。",
+        f"以“{name.name_zh}”拒绝还缺少：{zh}。",
         f"To refuse as '{name.name_en}' you still need: {en}.")]
 
 
@@ -83,11 +83,11 @@ def gift(ctx: RuleContext) -> list[Finding]:
         return []
     value = f"{c.gift_value} 元" if c.gift_value is not None else "赠品价值"
     return [make("grounds.gift-not-sole-ground", B,
-        f"缺少的是赠品时不能拒绝退货(第61条)。请同意退货并在退款中扣除{value},或与买家协商。",
+        f"缺少的是赠品时不能拒绝退货（第61条）。请同意退货并在退款中扣除{value},或与买家协商。",
         "A missing gift is not a ground to refuse a return (Art. 61). Agree to the return and deduct the gift's value, or negotiate with the buyer.")]
 
 
-@rule("grounds.tmall-requirements", B, zh="天猫:需要凭证图片和售中/售后阶段",
+@rule("grounds.tmall-requirements", B, zh="天猫：需要凭证图片和售中/售后阶段",
       en="Tmall: proof image and refund phase required", source="S4 taobao.refund.refuse docId 10480")
 def tmall(ctx: RuleContext) -> list[Finding]:
     req = ctx.profile.requirements

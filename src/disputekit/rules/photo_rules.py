@@ -10,16 +10,16 @@ from disputekit.rules.context import Exhibit, RuleContext
 from disputekit.rules.finding import Finding, Severity
 from disputekit.rules.registry import make, rule
 
-W, B, I = Severity.WARNING, Severity.BLOCKING, Severity.INFO
+W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
 @rule("photo.legible-size", W, zh="图片尺寸足够清晰", en="Image large enough to read",
-      source="S2 清晰可辨识; threshold: profile thresholds.photo_min_side_px")
+      source="S2 清晰可辨识； threshold: profile thresholds.photo_min_side_px")
 def legible_size(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.photo_min_side_px.value
     return [
         make("photo.legible-size", W,
-             f"{e.id} 只有 {f.width}×{f.height} 像素,可能看不清。请提供原图。",
+             f"{e.id} 只有 {f.width}×{f.height} 像素，可能看不清。请提供原图。",
              f"{e.id} is only {f.width}×{f.height} px and may be illegible. Provide the original.",
              [e.id])
         for e, f in ctx.photos() if min(f.width, f.height) < limit
@@ -32,7 +32,7 @@ def sharpness(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.photo_min_sharpness.value
     return [
         make("photo.sharpness", W,
-             f"{e.id} 可能模糊(清晰度 {f.sharpness:.0f},低于 {limit:.0f})。请重拍清晰的照片。",
+             f"{e.id} 可能模糊（清晰度 {f.sharpness:.0f},低于 {limit:.0f}）。请重拍清晰的照片。",
              f"{e.id} may be blurred (sharpness {f.sharpness:.0f} < {limit:.0f}). Retake it in focus.",
              [e.id])
         for e, f in ctx.photos() if f.kind == "photo" and f.sharpness < limit
@@ -45,14 +45,14 @@ def edited(ctx: RuleContext) -> list[Finding]:
     names = [n.lower() for n in ctx.profile.thresholds.editing_software.value]
     return [
         make("photo.edited-by-software", W,
-             f"{e.id} 的 EXIF 显示用“{f.software}”处理过,可能被认定为修改过的图片。请提供手机直出的原图。",
+             f"{e.id} 的 EXIF 显示用“{f.software}”处理过，可能被认定为修改过的图片。请提供手机直出的原图。",
              f"{e.id}: EXIF says it was processed with '{f.software}'; it may be judged altered. Provide the camera original.",
              [e.id])
         for e, f in ctx.photos() if f.software and any(n in f.software.lower() for n in names)
     ]
 
 
-@rule("photo.near-duplicate", I, zh="近似重复的图片", en="Near-duplicate images",
+@rule("photo.near-duplicate", INFO, zh="近似重复的图片", en="Near-duplicate images",
       source="NOTES-pdf.md phash distances; threshold: profile thresholds.near_duplicate_bits")
 def near_duplicate(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.near_duplicate_bits.value
@@ -61,8 +61,8 @@ def near_duplicate(ctx: RuleContext) -> list[Finding]:
     for i, (a, fa) in enumerate(photos):
         for b, fb in photos[i + 1:]:
             if hamming(fa.phash, fb.phash) <= limit:
-                out.append(make("photo.near-duplicate", I,
-                    f"{a.id} 与 {b.id} 几乎相同,可只保留一张。",
+                out.append(make("photo.near-duplicate", INFO,
+                    f"{a.id} 与 {b.id} 几乎相同，可只保留一张。",
                     f"{a.id} and {b.id} are nearly identical; one is enough.", [a.id, b.id]))
     return out
 
@@ -76,7 +76,7 @@ def _shipped_at(ctx: RuleContext) -> datetime | None:
 
 def _untimed(rule_id: str, e: Exhibit) -> Finding:
     return make(rule_id, W,
-        f"{e.id} 没有拍摄时间(EXIF),无法证明拍摄时间点。请提供手机原图。",
+        f"{e.id} 没有拍摄时间（EXIF），无法证明拍摄时间点。请提供手机原图。",
         f"{e.id} has no capture time (EXIF), so when it was taken cannot be shown. Provide the phone original.",
         [e.id])
 

@@ -7,7 +7,7 @@ from disputekit.rules.context import RuleContext
 from disputekit.rules.finding import Finding, Severity
 from disputekit.rules.registry import make, rule
 
-W, B, I = Severity.WARNING, Severity.BLOCKING, Severity.INFO
+W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
 @rule("state.unshipped", B, zh="未发货时无法拒绝", en="No refusal before shipment",
@@ -17,7 +17,7 @@ def unshipped(ctx: RuleContext) -> list[Finding]:
         return []
     u = ctx.profile.unshipped
     return [make("state.unshipped", B,
-        "订单状态为“买家已付款”(未发货),没有拒绝退款按钮。" + u.procedure_zh,
+        "订单状态为“买家已付款”（未发货），没有拒绝退款按钮。" + u.procedure_zh,
         "The order is paid but not shipped: there is no refuse button. " + u.procedure_en)]
 
 
@@ -29,8 +29,8 @@ def refusable(ctx: RuleContext) -> list[Finding]:
         return []
     if ctx.case.state in (RefundState.CLOSED, RefundState.SUCCESS):
         return [make("state.refusable", B,
-            f"退款状态为“{state.label_zh}”,已无需拒绝。可以直接归档。",
+            f"退款状态为“{state.label_zh}”，已无需拒绝。可以直接归档。",
             f"The refund is '{state.label_en}'; there is nothing to refuse. Archive the case.")]
-    return [make("state.refusable", I,
-        f"退款状态为“{state.label_zh}”,此时不能点击拒绝;证据包可用于后续协商或客服介入举证。",
+    return [make("state.refusable", INFO,
+        f"退款状态为“{state.label_zh}”，此时不能点击拒绝；证据包可用于后续协商或客服介入举证。",
         f"The refund is '{state.label_en}'; no refusal is possible now. Use the dossier for negotiation or the intervention's evidence period.")]

@@ -24,9 +24,9 @@ def case_lock(meta_dir: Path, timeout: float | None = None) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise CaseBusy(
-            f"案件正被另一个进程使用,等待 {wait:.0f} 秒后仍未释放。",
+            f"案件正被另一个进程使用，等待 {wait:.0f} 秒后仍未释放。",
             f"The case is busy: another process held it for {wait:.0f} s.",
-            fix_zh="请稍后重试,或设置 DISPUTEKIT_LOCK_TIMEOUT 延长等待。",
+            fix_zh="请稍后重试，或设置 DISPUTEKIT_LOCK_TIMEOUT 延长等待。",
             fix_en="Try again shortly, or raise DISPUTEKIT_LOCK_TIMEOUT.",
         ) from None
     try:
