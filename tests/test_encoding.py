@@ -124,3 +124,10 @@ def test_never_raises_anything_else(data: bytes) -> None:
         return
     assert isinstance(text, str) and text
     assert encoding
+
+
+def test_documented_limits_of_the_tie_break() -> None:
+    """Accented Latin stays UTF-8; so does the one-character GBK 哦 (C5 B6 = "Ŷ")."""
+    assert decode_text("café".encode()) == ("café", "utf-8")
+    assert decode_text("Ñandú".encode()) == ("Ñandú", "utf-8")
+    assert decode_text("哦".encode("gbk")) == ("Ŷ", "utf-8")

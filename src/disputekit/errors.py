@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from disputekit.i18n import current_lang, zh_typography
+from disputekit.i18n import current_lang
 
 
 class ExitCode(IntEnum):
@@ -42,7 +42,7 @@ class DisputekitError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         lang = lang or current_lang()
-        text, fix = (zh_typography(self.zh), zh_typography(self.fix_zh)) if lang == "zh" else (self.en, self.fix_en)
+        text, fix = (self.zh, self.fix_zh) if lang == "zh" else (self.en, self.fix_en)
         return f"{text} {fix}".strip() if fix else text
 
 

@@ -35,16 +35,5 @@ def current_lang() -> Lang:
 
 def pick(zh: str, en: str, lang: str | None = None) -> str:
     """Return the text for the current (or given) language."""
-    return zh_typography(zh) if (lang or current_lang()) == "zh" else en
+    return zh if (lang or current_lang()) == "zh" else en
 
-
-_CJK_BEFORE = r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])"
-
-
-def zh_typography(text: str) -> str:
-    """Full-width colon and parentheses next to Chinese text (times like 10:02 stay as they are)."""
-    import re
-
-    text = re.sub(_CJK_BEFORE + r":(?!\d)", "：", text)
-    text = re.sub(_CJK_BEFORE + r"\(([^()]*)\)", r"（\1）", text)
-    return text

@@ -35,7 +35,7 @@ def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
         return parse_time(value)
     except ValueError:
         raise UsageError(
-            f"{option} 的时间格式无法识别：{value!r}(应为 YYYY-MM-DD HH:MM)。",
+            f"{option} 的时间格式无法识别：{value!r}（应为 YYYY-MM-DD HH:MM）。",
             f"{option}: cannot read the time {value!r} (expected YYYY-MM-DD HH:MM).",
         ) from None
 

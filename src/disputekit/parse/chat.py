@@ -14,6 +14,7 @@ Every failure is an ``InputFileError`` naming the file; nothing else escapes on 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,6 +33,7 @@ from disputekit.parse.encoding import decode_text
 from disputekit.parse.roles import Channel, Roster
 
 MAX_BYTES = 200 * 1024 * 1024
+_FIRST_LINE = re.compile(r"\s*([^\n]*)")
 
 KNOWN_BINARY: tuple[tuple[bytes, str, str, str, str], ...] = (
     (
@@ -131,10 +133,11 @@ def _parse_text(text: str, roster: Roster) -> tuple[str, Channel]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if looks_like_json(text):
         return "json", parse_json(text, roster)
-    first_line = text.lstrip().split("\n", 1)[0]
+    start = _FIRST_LINE.match(text)
+    first_line = start.group(1) if start else ""
     delimiter = csv_delimiter(first_line)
     if delimiter is not None:
-        parse_csv(text.lstrip(), delimiter, roster)
+        parse_csv(text[start.start(1) if start else 0 :], delimiter, roster)
         return ("csv" if delimiter == "," else "tsv"), "unknown"
     return parse_text(text, roster)
 

@@ -25,6 +25,7 @@ from disputekit.errors import InputFileError
 from disputekit.parse.roles import Channel, Roster
 
 FORMAT_ID = "disputekit-chat/1"
+_JSON_START = re.compile(r"\s*[\[{]")
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 _MAX_ERRORS_SHOWN = 3
 
@@ -51,7 +52,7 @@ class JsonChat(BaseModel):
 
 def looks_like_json(text: str) -> bool:
     """Starts with ``{`` or ``[`` and mentions a ``"messages"`` key."""
-    return text.lstrip()[:1] in ("{", "[") and '"messages"' in text
+    return _JSON_START.match(text) is not None and '"messages"' in text
 
 
 def parse_json(text: str, roster: Roster) -> Channel:

@@ -66,9 +66,8 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 
 def parse_csv(text: str, delimiter: str, roster: Roster) -> None:
-    """Read the rows of a CSV chat (header on its first non-blank line) into ``roster``."""
-    body = text.lstrip("\n")
-    rows = csv.reader(io.StringIO(body), delimiter=delimiter)
+    """Read the rows of a CSV chat (``text`` starts with the header row) into ``roster``."""
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(rows, [])
         columns = match_header(header)

@@ -56,7 +56,6 @@ _TIME = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})"
 _TIME_AT_END = re.compile(_TIME + r"$")
 _LONGEST_TIME = len("2025-12-31 23:59:59")
 _TIME_FIRST = re.compile(_TIME + r"\s+(\S.*)$")
-_TRANSFER_ARROW = re.compile(r"(.+?)\s*-->\s*(.+?)\s*" + _TIME + r"$")
 _TRANSFER_BY = re.compile(r"由\s*\S.*?\s*转交给\s*\S")
 _SYSTEM_TRIM = "-—=* "
 _MAYBE_SPECIAL_FIRST = frozenset(
@@ -77,11 +76,12 @@ class BadDate(ValueError):
     """A header-like line whose date does not exist (2025-2-30 …): kept as body text."""
 
 
-def _to_time(groups: Sequence[str | None]) -> datetime:
+def _to_time(groups: Sequence[str]) -> datetime:
     """Six matched number groups (year … second) → a China-time datetime."""
     try:
-        return datetime(*map(int, groups), tzinfo=CHINA_TZ)  # type: ignore[arg-type]
-    except (ValueError, TypeError) as exc:
+        year, month, day, hour, minute, second = map(int, groups)
+        return datetime(year, month, day, hour, minute, second, tzinfo=CHINA_TZ)
+    except ValueError as exc:
         raise BadDate(str(exc)) from exc
 
 
@@ -255,10 +255,10 @@ class _Reader:
     def _transfer(self, line: str) -> bool:
         """``A --> B 时间`` or ``由 X 转交给 Y``; False if the line is neither."""
         time = None
-        m = _TRANSFER_ARROW.match(line)
-        if m is not None:
+        m = _TIME_AT_END.search(line, max(0, len(line) - _LONGEST_TIME))
+        if m is not None and "-->" in line[: m.start()]:
             try:
-                time = _to_time(m.groups()[2:])
+                time = _to_time(m.groups())
             except BadDate:
                 return False
         elif not _TRANSFER_BY.match(line):

@@ -26,9 +26,10 @@ def check_lines(report: CheckReport) -> list[str]:
     lines.append(pick("结论：", "Verdict: ") + (pick("可以提交", "ready") if report.ready else pick("还不能提交", "not ready")))
     if report.deadline:
         d = report.deadline
-        est = pick("(估算)", " (estimated)") if d.estimated else ""
-        lines.append(pick("期限：", "Deadline: ") + f"{d.at:%Y-%m-%d %H:%M}{est}, "
-                     + pick(f"剩余 {d.hours_left(report.now):.1f} 小时", f"{d.hours_left(report.now):.1f} h left"))
+        est = pick("（估算）", " (estimated)") if d.estimated else ""
+        left = d.hours_left(report.now)
+        lines.append(pick(f"期限：{d.at:%Y-%m-%d %H:%M}{est}，剩余 {left:.1f} 小时",
+                          f"Deadline: {d.at:%Y-%m-%d %H:%M}{est}, {left:.1f} h left"))
     a = report.advice
     lines.append(pick("建议：", "Advice: ") + pick(ACTIONS[a.action][0], ACTIONS[a.action][1])
                  + " — " + (a.zh if lang == "zh" else a.en))

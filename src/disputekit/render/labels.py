@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from disputekit.i18n import zh_typography
-
 L: dict[str, tuple[str, str]] = {
     "title": ("退款纠纷证据包", "Refund dispute evidence dossier"),
     "draft_banner": ("草稿 — 不可上传", "DRAFT — not for upload"),
@@ -106,7 +104,7 @@ def t(key: str, lang: str, **fmt: object) -> str:
     zh, en = L[key]
     text = zh if lang == "zh" else en
     text = text.format(**fmt) if fmt else text
-    return zh_typography(text) if lang == "zh" else text
+    return text
 
 
 def all_label_texts() -> list[str]:

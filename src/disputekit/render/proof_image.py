@@ -92,7 +92,9 @@ class ProofSection:
 
 @dataclass(frozen=True)
 class ProofPhoto:
+    exhibit: str
     path: Path
+    sha256: str
     caption: tuple[str, ...]
 
 
@@ -244,7 +246,8 @@ def _photos(ctx: RuleContext, store: ObjectStore, lang: str) -> Iterator[ProofPh
     for exhibit, facts in firsts + rest:
         chosen.setdefault(exhibit.id, (exhibit, facts))
     for exhibit, facts in list(chosen.values())[:MAX_PHOTOS]:
-        yield ProofPhoto(store.path_for(exhibit.item.sha256), _caption(exhibit.item, facts, lang))
+        sha = exhibit.item.sha256
+        yield ProofPhoto(exhibit.id, store.path_for(sha), sha, _caption(exhibit.item, facts, lang))
 
 
 def _caption(item: EvidenceItem, facts: PhotoFacts, lang: str) -> tuple[str, ...]:
