@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import signal
 import zipfile
 from pathlib import Path
 
@@ -140,3 +141,30 @@ def test_garbage_collector_state_is_restored(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-->" * 200_000 + " 2025-4-20 10:00:0",
+        "由" + "转" * 200_000,
+        "a" * 400_000 + " 2025-4-20 10:00:00x",
+        "1:" * 200_000 + "00",
+    ],
+)
+def test_pathological_lines_are_linear(line: str) -> None:
+    """Regex backtracking on hostile lines must not hang: each must parse in seconds."""
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("needs SIGALRM")
+
+    def too_slow(signum: int, frame: object) -> None:
+        raise TimeoutError("parse_chat took more than 5 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(5)
+    try:
+        facts = parse_chat(f"买家 2025-4-20 10:00:00\n{line}\n".encode())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert facts.messages[0].text == line.rstrip()

@@ -115,12 +115,19 @@ class BundleFile:
 
 @dataclass(frozen=True)
 class ProofSummary:
+    """How proof.jpg was made: the fit step taken and every encoding tried before it."""
+
     width: int
     height: int
     quality: int
     photo_scale: float
+    detail: str
     bytes: int
-    attempts: tuple[tuple[int, float, int, int], ...]
+    attempts: tuple[tuple[int, float, str, int, int], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"width": self.width, "height": self.height, "quality": self.quality,
+                "photo_scale": self.photo_scale, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,7 @@ def build_upload_bundle(
     files.append(proof_file)
     files += prepare_images(ctx, case, out_dir / "images", jobs=jobs)
     summary = ProofSummary(proof.width, proof.height, proof.quality, proof.photo_scale,
-                           proof.size, proof.attempts)
+                           proof.detail, proof.size, proof.attempts)
     manifest = _write_manifest(out_dir, ctx, draft, files, summary)
     return UploadBundle(out_dir, tuple(files), summary, manifest)
 
@@ -456,8 +463,7 @@ def _write_manifest(
         "lang": draft.lang,
         "reason_variant": draft.variant,
         "profile": {"id": ctx.profile.profile.id, "version": ctx.profile.profile.version},
-        "proof": {"width": proof.width, "height": proof.height, "quality": proof.quality,
-                  "photo_scale": proof.photo_scale},
+        "proof": proof.to_json(),
         "image_count": {**_check("web_image_max_count", limits.web_image_max_count, within,
                                  "images").to_json(), "written": len(images), "rule": COUNT_RULE},
         "files": [f.to_json() for f in files],

@@ -153,26 +153,35 @@ class Embedded:
     mime: str | None
 
 
-def attachments_of(path: Path) -> dict[str, Embedded]:
-    """Every embedded file of a PDF, hashed (each one is decoded in memory, one at a time)."""
+@dataclass(frozen=True)
+class EmbeddedFiles:
+    files: dict[str, Embedded]
+    manifest: bytes | None  # the bytes of the embedded manifest.json, if any
+    claims_pdfa: bool
+
+
+def _embedded(name: str, spec: Any) -> tuple[Embedded, bytes]:
+    stream = spec.get_file()
+    data = bytes(stream.read_bytes())
+    rel, subtype = spec.obj.get("/AFRelationship"), stream.obj.get("/Subtype")
+    return Embedded(name, hashlib.sha256(data).hexdigest(), len(data),
+                    str(rel)[1:] if rel is not None else None,
+                    str(subtype)[1:] if subtype is not None else None), data
+
+
+def read_embedded(path: Path) -> EmbeddedFiles:
+    """Every embedded file hashed (decoded in memory one at a time); ValueError if unreadable."""
     import pikepdf
 
-    found: dict[str, Embedded] = {}
-    with pikepdf.open(path) as pdf:
-        for name, spec in pdf.attachments.items():
-            data = spec.get_file().read_bytes()
-            rel = spec.obj.get("/AFRelationship")
-            stream = spec.get_file().obj
-            subtype = stream.get("/Subtype")
-            found[name] = Embedded(name, hashlib.sha256(data).hexdigest(), len(data),
-                                   str(rel)[1:] if rel is not None else None,
-                                   str(subtype)[1:] if subtype is not None else None)
-    return found
-
-
-def read_attachment(path: Path, name: str) -> bytes | None:
-    import pikepdf
-
-    with pikepdf.open(path) as pdf:
-        spec = pdf.attachments.get(name)
-        return None if spec is None else bytes(spec.get_file().read_bytes())
+    files: dict[str, Embedded] = {}
+    manifest = None
+    try:
+        with pikepdf.open(path) as pdf:
+            for name, spec in pdf.attachments.items():
+                files[name], data = _embedded(name, spec)
+                if name == MANIFEST_NAME:
+                    manifest = data
+            claims = bool(pdf.open_metadata().get("pdfaid:part"))
+    except (pikepdf.PdfError, pikepdf.DataDecodingError, OSError, KeyError) as exc:
+        raise ValueError(str(exc)) from None
+    return EmbeddedFiles(files, manifest, claims)

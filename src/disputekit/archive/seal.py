@@ -27,13 +27,24 @@ from filelock import FileLock, Timeout
 
 from disputekit import __version__
 from disputekit.archive.layout import (
-    ARCHIVE_FORMAT, LOCK_FILE, MANIFEST, STAGING, case_folder_for, ensure_archive, versions,
+    ARCHIVE_FORMAT,
+    LOCK_FILE,
+    MANIFEST,
+    STAGING,
+    case_folder_for,
+    ensure_archive,
+    versions,
 )
 from disputekit.archive.pdfa import MANIFEST_NAME, Attachment, DocInfo, write_pdfa
 from disputekit.archive.record import OUTCOMES, dumps, read_manifest, sealed
 from disputekit.case import Case, open_case
 from disputekit.errors import (
-    BlockingFindings, CaseBusy, CaseError, DisputekitError, UsageError, VerificationFailed,
+    BlockingFindings,
+    CaseBusy,
+    CaseError,
+    DisputekitError,
+    UsageError,
+    VerificationFailed,
 )
 from disputekit.manifest import build_manifest, state_hash
 from disputekit.profiles.load import load_profile

@@ -36,9 +36,9 @@ def cli(ctx: click.Context, lang: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from disputekit.cli import build_cmds, case_cmds, rules_cmds
+    from disputekit.cli import build_cmds, case_cmds, review_cmds, rules_cmds
 
-    for module in (case_cmds, rules_cmds, build_cmds):
+    for module in (case_cmds, rules_cmds, build_cmds, review_cmds):
         module.register(cli)
 
 

@@ -194,8 +194,8 @@ def _deadline(path: Path, seconds: float) -> Iterator[None]:
         yield
     except _Timeout:
         raise InputFileError(
-            f"PDF {path.name} 的结构过于复杂，{seconds:.0f} 秒内未能读完，已放弃。",
-            f"The PDF {path.name} is too complex to read within {seconds:.0f} seconds; gave up.",
+            f"PDF {path.name} 的结构过于复杂，{seconds:g} 秒内未能读完，已放弃。",
+            f"The PDF {path.name} is too complex to read within {seconds:g} seconds; gave up.",
             fix_zh=_FIX_ZH,
             fix_en=_FIX_EN,
         ) from None

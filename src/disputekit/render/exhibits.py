@@ -99,13 +99,32 @@ def tracking(w: Writer, d: DossierData, e: Exhibit, facts: TrackingFacts) -> lis
     return story
 
 
-def fitted_image(path: Path, max_w: float, max_h: float) -> Image:
+class StablePath(str):
+    """A file path whose printed form is a content token.
+
+    reportlab names an image XObject after ``'%s' % filename``; printing a token instead of
+    the (temporary) path keeps two builds of the same case byte-identical, while the file is
+    still opened by its real path.
+    """
+
+    token: str
+
+    def __new__(cls, path: Path, token: str) -> StablePath:
+        obj = super().__new__(cls, str(path))
+        obj.token = token
+        return obj
+
+    def __str__(self) -> str:
+        return self.token
+
+
+def fitted_image(path: Path, max_w: float, max_h: float, token: str) -> Image:
     from PIL import Image as PILImage
 
     with PILImage.open(path) as im:
         width, height = im.size
     scale = min(max_w / width, max_h / height, 1.0 if width > 400 else max_w / width)
-    return Image(str(path), width=width * scale, height=height * scale)
+    return Image(StablePath(path, token), width=width * scale, height=height * scale)
 
 
 def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts) -> list[Flowable]:
@@ -117,7 +136,7 @@ def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts) -> list[Flow
     path = d.images.get(e.id)
     if w.collecting or path is None:
         return [meta]
-    return [meta, w.space(2), KeepTogether([StampedImage(fitted_image(path, FRAME_W, FRAME_H - 75 * mm), e.id, w)])]
+    return [meta, w.space(2), KeepTogether([StampedImage(fitted_image(path, FRAME_W, FRAME_H - 75 * mm, e.item.sha256), e.id, w)])]
 
 
 class StampedImage(Flowable):

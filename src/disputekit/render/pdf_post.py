@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
 
@@ -38,11 +46,13 @@ def pdf_date(moment: datetime) -> str:
 
 def merge_slots(writer: PdfWriter, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path]) -> None:
     """Draw page ``n`` of each exhibit's PDF, scaled into the slot on page ``page_no``."""
-    readers: dict[str, PdfReader] = {}
+    readers: dict[str, PdfWriter] = {}
     box_w = PAGE_W - 2 * MARGIN
     box_h = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H - 28
     for page_no, exhibit, n in slots:
-        reader = readers.setdefault(exhibit, PdfReader(sources[exhibit], strict=False))
+        if exhibit not in readers:  # a writer copy, so rotation can be moved into the content
+            readers[exhibit] = PdfWriter(clone_from=PdfReader(sources[exhibit], strict=False))
+        reader = readers[exhibit]
         src = reader.pages[n - 1]
         src.transfer_rotation_to_content()
         box = src.mediabox
@@ -73,13 +83,41 @@ def finish_pdf(
     writer = PdfWriter(clone_from=PdfReader(rendered))
     if slots:
         merge_slots(writer, slots, sources)
-    for attachment in attachments:
-        writer.add_attachment(attachment.name, attachment.read())
+    attach_files(writer, attachments)
     writer.add_metadata(metadata)
     digest = hashlib.md5(identity.encode(), usedforsecurity=False).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     with out.open("wb") as handle:
         writer.write(handle)
+
+
+def attach_files(writer: PdfWriter, attachments: list[Attachment]) -> None:
+    """Embed files Flate-compressed, with /UF and /Params /Size (pypdf stores them raw)."""
+    entries: list[tuple[str, object]] = []
+    for attachment in attachments:
+        data = attachment.read()
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+        stream[NameObject("/Params")] = DictionaryObject({NameObject("/Size"): NumberObject(len(data))})
+        ref = writer._add_object(stream.flate_encode(level=6))
+        name = TextStringObject(attachment.name)
+        spec = DictionaryObject({
+            NameObject("/Type"): NameObject("/Filespec"), NameObject("/F"): name,
+            NameObject("/UF"): name,
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): ref, NameObject("/UF"): ref}),
+        })
+        entries.append((attachment.name, writer._add_object(spec)))
+    if not entries:
+        return
+    names = ArrayObject()
+    for name, spec_ref in sorted(entries, key=lambda e: e[0]):
+        names += [TextStringObject(name), spec_ref]
+    root = writer._root_object
+    tree = root.get("/Names")
+    tree = tree.get_object() if tree is not None else DictionaryObject()
+    tree[NameObject("/EmbeddedFiles")] = DictionaryObject({NameObject("/Names"): names})
+    root[NameObject("/Names")] = writer._add_object(tree) if "/Names" not in root else tree
 
 
 def manifest_attachment(manifest: dict[str, Any]) -> Attachment:

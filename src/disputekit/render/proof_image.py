@@ -30,6 +30,7 @@ from typing import Literal
 from fontTools.ttLib import TTCollection
 from PIL import Image, ImageDraw, ImageFont
 
+from disputekit.draft.facts import courier_label
 from disputekit.errors import VerificationFailed
 from disputekit.models.evidence import EvidenceItem
 from disputekit.models.facts import Message, PhotoFacts, Role, TrackingEvent, TrackingFacts
@@ -47,28 +48,47 @@ MIN_FONT_PX = 24
 """Smallest font size drawn: Noto's CJK ink is ~0.88 em, so every glyph stays ≥ 21 px tall."""
 
 
+@dataclass(frozen=True)
+class Detail:
+    """How much of the card's text is drawn: lines per message or event, chat messages per
+    chat, tracking events per record (the decisive event is always kept)."""
+
+    name: str
+    text_lines: int
+    chat_rows: int
+    event_rows: int
+
+
+FULL = Detail("full", text_lines=4, chat_rows=8, event_rows=3)
+COMPACT = Detail("compact", text_lines=2, chat_rows=6, event_rows=2)
+SHORT = Detail("short", text_lines=2, chat_rows=4, event_rows=2)
+MINIMAL = Detail("minimal", text_lines=2, chat_rows=2, event_rows=1)
+
 
 @dataclass(frozen=True)
 class FitStep:
     width: int
     photo_scale: float
+    detail: Detail
     qualities: tuple[int, ...]
 
 
 FIT_STEPS: tuple[FitStep, ...] = (
-    FitStep(1080, 1.0, (85, 75, 65)),
-    FitStep(960, 1.0, (75, 65)),
-    FitStep(840, 1.0, (75, 65)),
-    FitStep(720, 1.0, (75, 65, 55, 45)),
-    FitStep(720, 0.75, (55, 45)),
-    FitStep(720, 0.5, (50, 40)),
+    FitStep(1080, 1.0, FULL, (85, 75, 65)),
+    FitStep(960, 1.0, FULL, (75, 65)),
+    FitStep(840, 1.0, FULL, (75, 65)),
+    FitStep(720, 1.0, FULL, (75, 65, 55, 45)),
+    FitStep(720, 0.75, FULL, (55, 45)),
+    FitStep(720, 0.75, COMPACT, (55, 45)),
+    FitStep(720, 0.75, SHORT, (55, 45)),
+    FitStep(720, 0.5, MINIMAL, (55, 45, 40)),
 )
 """Tried in order until the JPEG fits. Legibility first: a narrower card keeps strokes crisp
-longer than quality below 65 does, so quality drops further only at 720 px; photo thumbnails
-(the costliest pixels, e.g. grainy low-light shots) shrink only as the last resort."""
+longer than quality below 65 does, so quality drops further only at 720 px; then the photo
+thumbnails (the costliest pixels, e.g. grainy low-light shots) shrink; only then is text left
+out — with a note on the card naming the exhibit that holds the rest (the dossier has it all)."""
 
-MAX_CHAT_ROWS = 8
-MAX_TEXT_LINES = 4
+MAX_CHAT_ROWS = FULL.chat_rows
 MAX_PHOTOS = 2
 ITEM_TAGS = ("before_shipment", "returned_item")
 _KEY_STATUSES = frozenset({"signed", "signed_proxy", "locker", "refused", "returned"})
@@ -85,9 +105,22 @@ class ProofRow:
 
 @dataclass(frozen=True)
 class ProofSection:
+    """A titled list of rows. ``more`` (with ``{n}``) is shown when rows are left out;
+    ``hidden`` rows were left out already when the card was made."""
+
+    kind: Literal["tracking", "chat"]
     heading: str
     rows: tuple[ProofRow, ...]
-    note: str = ""
+    more: str = ""
+    hidden: int = 0
+
+    def visible(self, detail: Detail) -> tuple[tuple[ProofRow, ...], str]:
+        """The rows drawn at ``detail`` (tracking keeps its latest, decisive rows) and the note."""
+        if self.kind == "tracking":
+            return self.rows[-detail.event_rows :], ""
+        shown = self.rows[: detail.chat_rows]
+        left = self.hidden + len(self.rows) - len(shown)
+        return shown, self.more.format(n=left) if left and self.more else ""
 
 
 @dataclass(frozen=True)
@@ -198,7 +231,7 @@ def key_events(facts: TrackingFacts) -> tuple[list[TrackingEvent], TrackingEvent
 def _tracking_section(exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: str) -> ProofSection:
     t = _t(lang)
     events, key = key_events(facts)
-    courier = facts.courier_name or facts.courier or ""
+    courier = courier_label(facts.courier, lang) if facts.courier else facts.courier_name or ""
     label = t["return_tracking"] if tag == "return" else t["tracking"]
     heading = f"{label} {exhibit.id} · {courier} {facts.waybill or ''}".rstrip()
     rows = []
@@ -207,7 +240,7 @@ def _tracking_section(exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: st
         if event is key and facts.signer and event.status.value != "refused":
             head += f" · {t['signer']}: {facts.signer}"
         rows.append(ProofRow("key" if event is key else "event", head, event.text))
-    return ProofSection(heading, tuple(rows))
+    return ProofSection("tracking", heading, tuple(rows))
 
 
 def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
@@ -219,10 +252,10 @@ def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
             continue
         shown, budget = marked[:budget], max(budget - len(marked), 0)
         rows = tuple(_chat_row(m, lang) for m in shown)
-        left = len(marked) - len(shown)
-        note = t["more"].format(n=left, ids=exhibit.id) if left else ""
+        more = t["more"].replace("{ids}", exhibit.id)
         if rows:
-            yield ProofSection(f"{t['chat']} {exhibit.id} · {t['key']}", rows, note)
+            heading = f"{t['chat']} {exhibit.id} · {t['key']}"
+            yield ProofSection("chat", heading, rows, more, len(marked) - len(shown))
 
 
 _ROLE_STYLE: dict[Role, RowStyle] = {Role.BUYER: "buyer", Role.SELLER: "seller"}
@@ -312,14 +345,16 @@ class _Face:
 
 # ---------------------------------------------------------------------------- wrapping
 
-_NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%")
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%”’")
+_NO_LINE_END = frozenset("（《「『【〔([{“‘")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-./@:#%+*]+|\s+|.", re.S)
 _ELLIPSIS = "…"
 
 
 def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str]:
-    """Greedy line breaking: Latin words and numbers kept whole, CJK broken anywhere,
-    closing punctuation never starts a line; past ``max_lines`` the last line ends in …."""
+    """Greedy line breaking: Latin words and numbers kept whole, CJK broken anywhere, closing
+    punctuation never starts a line (it may hang past ``width``), opening punctuation never ends
+    one; past ``max_lines`` the last line ends in …."""
     lines: list[str] = []
     line = ""
     for token in _TOKEN.findall(" ".join(text.split())):
@@ -330,7 +365,8 @@ def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: in
         elif measure(token) > width:
             lines, line = _break_chars(lines, line, token, measure, width)
         else:
-            lines, line = [*lines, line.rstrip()], token
+            carry = line[-1] if len(line) > 1 and line[-1] in _NO_LINE_END else ""
+            lines, line = [*lines, line[: len(line) - len(carry)].rstrip()], carry + token
     lines = [ln for ln in [*lines, line] if ln.strip()]
     if len(lines) <= max_lines:
         return lines
@@ -374,6 +410,7 @@ class _Painter:
     canvas: Image.Image | None = None
     y: int = 0
     photo_scale: float = 1.0
+    detail: Detail = FULL
     scale: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -421,17 +458,18 @@ def _draw_header(p: _Painter, card: ProofCard) -> None:
 
 
 def _draw_section(p: _Painter, section: ProofSection) -> None:
+    rows, note = section.visible(p.detail)
     p.y += p.px(26)
     heading = p.face(34, bold=True)
     p.rect((p.margin, p.y + p.px(6), p.margin + p.px(8), p.y + heading.line_height - p.px(6)),
            _BAND)
     p.paragraph(p.margin + p.px(22), p.width - 2 * p.margin - p.px(22), section.heading,
                 heading, 2)
-    for row in section.rows:
+    for row in rows:
         _draw_row(p, row)
-    if section.note:
+    if note:
         p.y += p.px(8)
-        p.paragraph(p.margin, p.width - 2 * p.margin, section.note, p.face(28, _GREY), 2)
+        p.paragraph(p.margin, p.width - 2 * p.margin, note, p.face(28, _GREY), 2)
 
 
 def _draw_row(p: _Painter, row: ProofRow) -> None:
@@ -440,7 +478,7 @@ def _draw_row(p: _Painter, row: ProofRow) -> None:
     top, pad = p.y, p.px(18)
     x, width = p.margin + p.px(10) + pad, p.width - 2 * p.margin - p.px(10) - 2 * pad
     head, body = p.face(28, accent if row.style != "event" else _GREY), p.face(34)
-    lines = wrap(row.text, body.width, width, MAX_TEXT_LINES)
+    lines = wrap(row.text, body.width, width, p.detail.text_lines)
     height = 2 * p.px(10) + head.line_height + body.line_height * len(lines)
     p.rect((p.margin, top, p.width - p.margin, top + height), tint)
     p.rect((p.margin, top, p.margin + p.px(10), top + height), accent)
@@ -503,14 +541,20 @@ def _layout(p: _Painter, card: ProofCard, thumbs: list[Image.Image]) -> None:
 
 
 def render_card(
-    card: ProofCard, width: int, thumbs: list[Image.Image], photo_scale: float = 1.0
+    card: ProofCard,
+    width: int,
+    thumbs: list[Image.Image],
+    photo_scale: float = 1.0,
+    detail: Detail = FULL,
 ) -> Image.Image:
     """The card as an RGB image ``width`` px wide; ``thumbs`` are the card's photos, upright,
-    drawn in boxes ``photo_scale`` times the full half-width."""
-    measure = _Painter(width, photo_scale=photo_scale)
+    drawn in boxes ``photo_scale`` times a half-width column; text as ``detail`` allows."""
+    measure = _Painter(width, photo_scale=photo_scale, detail=detail)
     _layout(measure, card, thumbs)
     canvas = Image.new("RGB", (width, measure.y), _WHITE)
-    _layout(_Painter(width, ImageDraw.Draw(canvas), canvas, photo_scale=photo_scale), card, thumbs)
+    painter = _Painter(width, ImageDraw.Draw(canvas), canvas, photo_scale=photo_scale,
+                       detail=detail)
+    _layout(painter, card, thumbs)
     return canvas
 
 
@@ -538,7 +582,9 @@ class ProofFit:
     height: int
     quality: int
     photo_scale: float
-    attempts: tuple[tuple[int, float, int, int], ...]  # (width, photo scale, quality, bytes)
+    detail: str
+    attempts: tuple[tuple[int, float, str, int, int], ...]
+    """(width, photo scale, detail, quality, bytes) of every encoding tried, in order."""
 
     @property
     def size(self) -> int:
@@ -560,21 +606,22 @@ def fit_proof(
     steps: tuple[FitStep, ...] = FIT_STEPS,
 ) -> ProofFit:
     """The first step of ``steps`` (and quality) whose JPEG is ≤ ``max_bytes``."""
-    attempts: list[tuple[int, float, int, int]] = []
+    attempts: list[tuple[int, float, str, int, int]] = []
     for step in steps:
-        image = render_card(card, step.width, thumbs, step.photo_scale)
+        image = render_card(card, step.width, thumbs, step.photo_scale, step.detail)
         for quality in step.qualities:
             data = encode_jpeg(image, quality)
-            attempts.append((step.width, step.photo_scale, quality, len(data)))
+            attempts.append((step.width, step.photo_scale, step.detail.name, quality, len(data)))
             if len(data) <= max_bytes:
-                return ProofFit(
-                    data, step.width, image.height, quality, step.photo_scale, tuple(attempts)
-                )
+                return ProofFit(data, step.width, image.height, quality, step.photo_scale,
+                                step.detail.name, tuple(attempts))
     raise _too_large(attempts, max_bytes)
 
 
-def _too_large(attempts: list[tuple[int, float, int, int]], max_bytes: int) -> ProofImageTooLarge:
-    width, _scale, quality, size = min(attempts, key=lambda a: a[3])
+def _too_large(
+    attempts: list[tuple[int, float, str, int, int]], max_bytes: int
+) -> ProofImageTooLarge:
+    width, _scale, _detail, quality, size = min(attempts, key=lambda a: a[4])
     return ProofImageTooLarge(
         f"凭证图片无法压缩到 {max_bytes:,} 字节以内：最小为 {size:,} 字节"
         f"(宽 {width} 像素，质量 {quality})。",

@@ -1,0 +1,354 @@
+"""Verify stage: prove nothing changed. Works on a sealed version, an archived case (all its
+versions and their links), a whole archive, a case folder, or a lone dossier PDF.
+
+Every file is hashed in 1 MiB chunks (``hashing.sha256_file``), several files at a time
+(``hashlib`` releases the GIL, so threads use every core). Each problem names the file and what
+differs; an empty problem list means intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from disputekit.archive.layout import (
+    INDEX_FILE,
+    LOCK_FILE,
+    MANIFEST,
+    MARKER,
+    STAGING,
+    all_versions,
+    is_archive,
+    versions,
+)
+from disputekit.archive.record import read_manifest
+from disputekit.case import CASE_FILE, CasePaths, load_case_file, load_evidence
+from disputekit.errors import DisputekitError, InputFileError
+from disputekit.store.atomic import TEMP_PREFIX
+from disputekit.store.audit import AuditLog
+from disputekit.store.hashing import sha256_file
+
+Kind = Literal["sealed", "archived-case", "archive", "case", "dossier"]
+JOBS = max(1, min(8, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """``attachments``: check a sealed dossier's attachments against the manifest (decodes
+    every attachment); ``deep``: also validate PDF/A-3b; ``jobs``: files hashed at once."""
+
+    attachments: bool = True
+    deep: bool = False
+    jobs: int = JOBS
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    target: Path
+    kind: Kind
+    files: int = 0
+    bytes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"target": str(self.target), "kind": self.kind, "ok": self.ok,
+                "files": self.files, "bytes": self.bytes,
+                "problems": [{"path": p.path, "message": p.message} for p in self.problems]}
+
+
+def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyReport:
+    """Dispatch on what ``path`` is; raise InputFileError when it is none of the known kinds."""
+    opts = options or VerifyOptions()
+    if path.is_file():
+        return verify_dossier(path)
+    if (path / MANIFEST).is_file():
+        return _run(path, "sealed", lambda r: verify_sealed(path, r, "", opts))
+    if versions(path):
+        return _run(path, "archived-case", lambda r: verify_archived_case(path, r, "", opts))
+    if is_archive(path):
+        return _run(path, "archive", lambda r: verify_archive(path, r, opts))
+    if (path / CASE_FILE).is_file():
+        return _run(path, "case", lambda r: verify_case_folder(path, r, opts.jobs))
+    raise InputFileError(
+        f"{path} 既不是归档、归档案件、案件文件夹,也不是卷宗 PDF。",
+        f"{path} is not an archive, an archived case, a case folder or a dossier PDF.",
+        fix_zh="请指定 ARCHIVE/年/月/案件号(或其中的 vN)、案件文件夹或 dossier.pdf。",
+        fix_en="Give ARCHIVE/YYYY/MM/CASE-ID (or a vN inside it), a case folder or a dossier.pdf.",
+    )
+
+
+def _run(path: Path, kind: Kind, body: Any) -> VerifyReport:
+    report = VerifyReport(path, kind)
+    body(report)
+    return report
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def hash_files(paths: Iterable[Path], jobs: int = JOBS) -> dict[Path, tuple[str, int] | OSError]:
+    """sha256 and size of each file, ``jobs`` at a time; an OSError where it cannot be read."""
+    def one(p: Path) -> tuple[str, int] | OSError:
+        try:
+            return sha256_file(p)
+        except OSError as exc:
+            return exc
+
+    todo = list(paths)
+    if jobs <= 1 or len(todo) < 2:
+        return {p: one(p) for p in todo}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(todo, pool.map(one, todo), strict=True))
+
+
+def _compare(report: VerifyReport, prefix: str, expected: dict[str, dict[str, Any]],
+             actual: dict[Path, tuple[str, int] | OSError], root: Path) -> None:
+    for rel, want in sorted(expected.items()):
+        got = actual.get(root / rel)
+        where = prefix + rel
+        if got is None or isinstance(got, FileNotFoundError):
+            report.add(where, "missing")
+        elif isinstance(got, OSError):
+            report.add(where, f"cannot be read ({got.strerror or got})")
+        else:
+            report.files += 1
+            report.bytes += got[1]
+            if got[1] != want.get("size"):
+                report.add(where, f"size differs (sealed {want.get('size')} bytes, now {got[1]})")
+            elif got[0] != want.get("sha256"):
+                report.add(where, f"content differs (sha256 sealed {want.get('sha256')}, "
+                                  f"now {got[0]})")
+
+
+# --------------------------------------------------------------------------- sealed versions
+
+
+def _walk_files(root: Path) -> list[str]:
+    out = []
+    for current, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            out.append(Path(current, name).relative_to(root).as_posix())
+    return sorted(out)
+
+
+def verify_sealed(root: Path, report: VerifyReport, prefix: str = "",
+                  opts: VerifyOptions = VerifyOptions()) -> dict[str, Any] | None:
+    """One ``vN`` folder: manifest seal, every file's hash, audit chain, dossier attachments."""
+    read = read_manifest(root / MANIFEST)
+    for problem in read.problems:
+        report.add(prefix + MANIFEST, problem)
+    manifest = read.data
+    if manifest is None or not isinstance(manifest.get("files"), dict):
+        return None
+    files: dict[str, dict[str, Any]] = manifest["files"]
+    on_disk = set(_walk_files(root)) - {MANIFEST}
+    for extra in sorted(on_disk - set(files)):
+        report.add(prefix + extra, "not in the manifest (added after sealing)")
+    actual = hash_files([root / rel for rel in files if (root / rel).is_file()], opts.jobs)
+    _compare(report, prefix, files, actual, root)
+    _check_contents(root, manifest, report, prefix, opts)
+    return manifest
+
+
+def _intact(report: VerifyReport, prefix: str, rel: str) -> bool:
+    return not any(p.path == prefix + rel for p in report.problems)
+
+
+def _check_contents(root: Path, manifest: dict[str, Any], report: VerifyReport, prefix: str,
+                    opts: VerifyOptions) -> None:
+    """Cross-checks that hold even if the manifest itself were rewritten consistently."""
+    if (root / "audit.jsonl").is_file():
+        for p in AuditLog(root / "audit.jsonl").verify():
+            report.add(prefix + "audit.jsonl", f"line {p.line}: {p.problem}")
+    for exhibit in manifest.get("exhibits", []):
+        rel = exhibit.get("object", "")
+        if rel and rel not in manifest["files"]:
+            report.add(prefix + rel, f"{exhibit.get('id')}'s original is not in the file list")
+    outcome = _json(root / "outcome.json")
+    if outcome is not None and outcome != manifest.get("outcome"):
+        report.add(prefix + "outcome.json", "differs from the outcome in the manifest")
+    dossier = root / "dossier.pdf"
+    if opts.attachments and dossier.is_file() and _intact(report, prefix, "dossier.pdf"):
+        expected = archive_attachments(manifest)
+        for problem in dossier_problems(dossier, expected=expected, pdfa_check=opts.deep):
+            report.add(prefix + "dossier.pdf", problem)
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def verify_archived_case(folder: Path, report: VerifyReport, prefix: str = "",
+                         opts: VerifyOptions = VerifyOptions()) -> None:
+    """Every version, and each version's link to the one before (by manifest hash)."""
+    previous_sha: str | None = None
+    for number, path in versions(folder):
+        manifest = verify_sealed(path, report, f"{prefix}v{number}/", opts)
+        if manifest is None:
+            previous_sha = None
+            continue
+        link = manifest.get("previous")
+        if number > 1 and previous_sha is not None and (link or {}).get("manifest_sha256") \
+                != previous_sha:
+            report.add(f"{prefix}v{number}/{MANIFEST}",
+                       f"link to v{number - 1} broken (v{number - 1}'s manifest changed)")
+        previous_sha = read_manifest(path / MANIFEST).sha256
+
+
+def verify_archive(root: Path, report: VerifyReport,
+                   opts: VerifyOptions = VerifyOptions()) -> None:
+    seen: set[Path] = set()
+    for version in all_versions(root):
+        if version.parent in seen:
+            continue
+        seen.add(version.parent)
+        verify_archived_case(version.parent, report,
+                             version.parent.relative_to(root).as_posix() + "/", opts)
+    known = {MARKER, INDEX_FILE, LOCK_FILE, STAGING, "stats.png"}
+    for child in sorted(root.iterdir()):
+        if child.name not in known and not (child.is_dir() and child.name.isdigit()):
+            report.add(child.name, "unexpected entry in the archive")
+
+
+# --------------------------------------------------------------------------- case folders
+
+
+def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS) -> None:
+    """case.toml and evidence.json parse; every object hashes to its name; audit chain holds."""
+    paths = CasePaths(root)
+    for loader, path in ((load_case_file, paths.case_toml), (load_evidence, paths.evidence)):
+        try:
+            loader(path)
+        except (DisputekitError, ValueError) as exc:
+            message = exc.message("en") if isinstance(exc, DisputekitError) else str(exc)
+            report.add(path.relative_to(root).as_posix(), message.splitlines()[0])
+    objects = [p for p in paths.objects.glob("??/*")
+               if p.is_file() and not p.name.startswith(TEMP_PREFIX)]
+    actual = hash_files(objects, jobs)
+    for path, got in sorted(actual.items()):
+        rel = path.relative_to(root).as_posix()
+        if isinstance(got, OSError):
+            report.add(rel, f"cannot be read ({got.strerror or got})")
+            continue
+        report.files += 1
+        report.bytes += got[1]
+        if got[0] != path.parent.name + path.name:
+            report.add(rel, f"content differs from its name (sha256 now {got[0]})")
+    _check_references(paths, root, report)
+    for p in AuditLog(paths.audit).verify():
+        report.add(".disputekit/audit.jsonl", f"line {p.line}: {p.problem}")
+    _check_snapshots(paths, root, report)
+
+
+def _check_references(paths: CasePaths, root: Path, report: VerifyReport) -> None:
+    try:
+        evidence = load_evidence(paths.evidence)
+    except DisputekitError:
+        return
+    for item in evidence.items:
+        obj = paths.objects / item.sha256[:2] / item.sha256[2:]
+        if not obj.is_file():
+            report.add(obj.relative_to(root).as_posix(), f"{item.id}'s original is missing")
+        elif obj.stat().st_size != item.size:
+            report.add(obj.relative_to(root).as_posix(),
+                       f"{item.id}: size {obj.stat().st_size}, evidence.json says {item.size}")
+
+
+def _check_snapshots(paths: CasePaths, root: Path, report: VerifyReport) -> None:
+    for snap in sorted((paths.meta / "reviews").glob("*.json")):
+        digest, _ = sha256_file(snap)
+        if digest != snap.stem:
+            report.add(snap.relative_to(root).as_posix(), "review snapshot changed")
+
+
+# --------------------------------------------------------------------------- dossier PDFs
+
+
+def verify_dossier(path: Path) -> VerifyReport:
+    """A lone dossier: its attachments against its embedded manifest.json, and PDF/A-3b when
+    it claims it. (Its own bytes can only be checked against an archive manifest.)"""
+    report = VerifyReport(path, "dossier", files=1, bytes=path.stat().st_size)
+    for problem in dossier_problems(path, pdfa_check=True):
+        report.add(path.name, problem)
+    return report
+
+
+def dossier_problems(path: Path, *, expected: dict[str, Any] | None = None,
+                     pdfa_check: bool = False) -> list[str]:
+    """Attachments against ``expected`` (default: the embedded manifest.json) — by name where
+    it lists names, else by hash — and optionally PDF/A-3b validity."""
+    from disputekit.archive.pdfa import MANIFEST_NAME, read_embedded, validate
+
+    try:
+        embedded = read_embedded(path)
+    except ValueError as exc:
+        return [f"cannot be read as a PDF ({exc})"]
+    if expected is None:
+        expected = _parse(embedded.manifest)
+        if expected is None:
+            return [f"has no readable embedded {MANIFEST_NAME}"]
+    problems = _attachment_problems(embedded.files, expected)
+    if pdfa_check and embedded.claims_pdfa:
+        problems += [f"PDF/A-3b: {f}" for f in validate(path)]
+    return problems
+
+
+def _parse(data: bytes | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _attachment_problems(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    by_name = expected.get("attachments")
+    if not isinstance(by_name, dict):
+        hashes = {e.sha256 for e in found.values()}
+        return [f"{e.get('id')} ({e.get('name')}) is not attached with the manifest's sha256"
+                for e in expected.get("exhibits", []) if e.get("sha256") not in hashes]
+    problems = []
+    for name, want in sorted(by_name.items()):
+        got = found.get(name)
+        if got is None:
+            problems.append(f"attachment {name} ({want.get('exhibit')}) is missing")
+        elif (got.sha256, got.size) != (want.get("sha256"), want.get("size")):
+            problems.append(f"attachment {name} ({want.get('exhibit')}) differs from the "
+                            f"manifest (sha256 {got.sha256}, expected {want.get('sha256')})")
+    for name in sorted(set(found) - set(by_name) - {"manifest.json"}):
+        problems.append(f"attachment {name} is not in the manifest")
+    return problems
+
+
+def archive_attachments(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What a sealed dossier must carry, from the archive manifest's exhibits."""
+    return {"attachments": {e["attachment"]: {"exhibit": e["id"], "sha256": e["sha256"],
+                                              "size": e["size"]}
+                            for e in manifest.get("exhibits", []) if "attachment" in e}}

@@ -1,0 +1,188 @@
+"""The dossier's structure (not just that a file exists), determinism and text round trip."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from casekit import NOW, SAMPLES, sample_case
+from disputekit.assemble import build_dossier
+from disputekit.errors import BlockingFindings
+from disputekit.models.build import BuildOptions
+from disputekit.parse.chat import parse_chat
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def case_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sample_case("signed-not-received", tmp_path_factory.mktemp("a") / "case")
+
+
+@pytest.fixture(scope="module")
+def built_a(case_a: Path) -> tuple[Path, PdfReader]:
+    result = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], upload=False))
+    return result.dossier, PdfReader(result.dossier)
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    out: list[str] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append(str(item.title))  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    return out
+
+
+def test_outline_has_every_section_and_exhibit(built_a: tuple[Path, PdfReader]) -> None:
+    titles = outline_titles(built_a[1])
+    assert titles[:2] == ["退款纠纷证据包", "摘要"]
+    for section in ("时间线", "检查结果", "证据目录", "复核记录", "证据"):
+        assert section in titles
+    assert [t.split()[0] for t in titles if re.match(r"E\d+ ", t)] == ["E1", "E2", "E3", "E4", "E5"]
+
+
+def test_every_page_has_case_id_and_page_x_of_y(built_a: tuple[Path, PdfReader]) -> None:
+    reader = built_a[1]
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert "taobao-20250420001" in text
+        assert f"第 {number} / {total} 页" in text
+
+
+def test_links_are_internal_only(built_a: tuple[Path, PdfReader]) -> None:
+    internal = 0
+    for page in built_a[1].pages:
+        for annot in page.get("/Annots", []) or []:
+            obj = annot.get_object()
+            action = obj.get("/A")
+            assert action is None or action.get_object().get("/S") not in ("/URI", "/JavaScript", "/Launch")
+            if obj.get("/Dest") is not None or (action is not None and action.get_object().get("/S") == "/GoTo"):
+                internal += 1
+    assert internal >= 5  # timeline and index link to exhibits
+
+
+def test_attachments_match_manifest(built_a: tuple[Path, PdfReader], case_a: Path) -> None:
+    files = {name: data[0] for name, data in built_a[1].attachments.items()}
+    manifest = json.loads(files.pop("manifest.json"))
+    assert manifest["case_id"] == "taobao-20250420001"
+    by_id = {e["id"]: e for e in manifest["exhibits"]}
+    assert sorted(n.split("_", 1)[0] for n in files) == sorted(by_id)
+    for name, data in files.items():
+        exhibit = by_id[name.split("_", 1)[0]]
+        assert hashlib.sha256(data).hexdigest() == exhibit["sha256"]
+        assert len(data) == exhibit["size"]
+
+
+def test_metadata_and_fonts_embedded(built_a: tuple[Path, PdfReader]) -> None:
+    reader = built_a[1]
+    meta = reader.metadata
+    assert meta is not None and "taobao-20250420001" in str(meta.title)
+    assert "3712345678901234567" in str(meta.get("/Keywords"))
+    assert str(meta.get("/CreationDate")).startswith("D:20250421090000+08'00'")
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            assert "Helvetica" not in str(font.get("/BaseFont"))
+            descendant = font.get("/DescendantFonts")
+            desc = (descendant[0].get_object() if descendant else font).get("/FontDescriptor")
+            if desc is not None:
+                desc = desc.get_object()
+                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_every_chat_character_round_trips(built_a: tuple[Path, PdfReader]) -> None:
+    chat = parse_chat((SAMPLES / "signed-not-received/chat.txt").read_bytes())
+    text = "".join(page.extract_text() for page in built_a[1].pages)
+    squashed = re.sub(r"\s+", "", text)
+    for message in chat.messages:
+        for line in message.text.splitlines():
+            assert re.sub(r"\s+", "", line) in squashed, line
+
+
+def test_emoji_chat_round_trips(tmp_path: Path) -> None:
+    case = sample_case("returned-not-ours", tmp_path / "b")
+    result = build_dossier(case, BuildOptions(now=NOW["returned-not-ours"], upload=False, draft=True))
+    text = "".join(p.extract_text() for p in PdfReader(result.dossier).pages)
+    assert "😊" in text and "🙏" in text
+
+
+def test_two_builds_are_identical(case_a: Path, tmp_path: Path) -> None:
+    first = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], out_dir=tmp_path / "x", upload=False))
+    second = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], out_dir=tmp_path / "y", upload=False))
+    assert first.sha256 == second.sha256
+    assert first.dossier.read_bytes() == second.dossier.read_bytes()
+
+
+def test_english_dossier(case_a: Path, tmp_path: Path) -> None:
+    result = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], lang="en", out_dir=tmp_path, upload=False))
+    reader = PdfReader(result.dossier)
+    assert outline_titles(reader)[:2] == ["Refund dispute evidence dossier", "Summary"]
+    assert "Page 1 of" in reader.pages[0].extract_text()
+
+
+def test_blocking_refuses_without_draft_and_writes_nothing(tmp_path: Path) -> None:
+    case = sample_case("signed-not-received", tmp_path / "c")
+    toml = (case / "case.toml").read_text("utf-8").replace('order_status = "signed"', 'order_status = "paid"')
+    (case / "case.toml").write_text(toml, "utf-8")
+    with pytest.raises(BlockingFindings) as caught:
+        build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False))
+    assert "no refuse button" in caught.value.message("en")
+    assert not (case / "out" / "dossier.pdf").exists()
+    draft = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False, draft=True))
+    assert "草稿 — 不可上传" in PdfReader(draft.dossier).pages[3].extract_text()
+
+
+def test_pdf_evidence_pages_are_included_without_actions(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf)
+    canvas.drawString(72, 720, "QUALITY REPORT page one")
+    canvas.linkURL("https://evil.example", (72, 700, 200, 720))
+    canvas.showPage()
+    canvas.drawString(72, 720, "page two")
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    report = tmp_path / "report.pdf"
+    with report.open("wb") as handle:
+        writer.write(handle)
+    case = sample_case("signed-not-received", tmp_path / "d")
+    from disputekit.evidence_ops import add_files
+
+    add_files(case, [report], at=NOW["signed-not-received"], actor="t", caption="质检报告")
+    result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False))
+    reader = PdfReader(result.dossier)
+    texts = [p.extract_text() for p in reader.pages]
+    assert any("QUALITY REPORT page one" in t and "E6" in t for t in texts)
+    assert any("page two" in t for t in texts)
+    raw = result.dossier.read_bytes()
+    assert b"evil.example" not in raw and b"app.alert" not in raw and b"/OpenAction" not in raw  # attachments are compressed; pages carry no actions
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm not installed")
+def test_cover_renders_with_text(built_a: tuple[Path, PdfReader], tmp_path: Path) -> None:
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(built_a[0]), str(tmp_path / "p")], check=True)
+    from PIL import Image, ImageStat
+
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    assert ImageStat.Stat(image).mean[0] < 250  # not a blank page
