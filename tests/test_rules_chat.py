@@ -58,7 +58,7 @@ FIRES = [
           lambda: with_chat(chat([m for m in good_messages() if m.role == Role.BUYER])), W,
           "中没有卖家的消息", "has no message from the seller", ("E1",)),
     Fires("chat.timestamps", "one-missing", lambda: with_chat(without_time(2)), W,
-          "有 1 条消息没有时间", "has 1 messages without a time (e.g. [2])", ("E1",)),
+          "有 1 条消息没有时间", "has 1 messages without a time", ("E1",)),
     Fires("chat.covers-request", "ends-before-request",
           lambda: with_chat(chat(good_messages()[:2])), W,
           "不包含退款申请时间 04-20 10:02", "does not include the refund request at 04-20 10:02",
@@ -66,16 +66,21 @@ FIRES = [
     Fires("chat.mentions-order", "small-talk", lambda: with_chat(chat(UNRELATED)), W,
           "没有出现订单号、运单号或商品名", "never mentions the order number, waybill or item",
           ("E1",)),
-    Fires("chat.complete", "gap", lambda: with_chat(chat([
+    Fires("chat.complete", "gap-across-request", lambda: with_chat(chat([
+              msg(1, "2025-04-16 10:00", Role.BUYER, ORDER_ID),
+              msg(2, "2025-04-20 10:29", Role.SELLER, "在的"),
+          ])), W,
+          "在 04-16 10:00 与 04-20 10:29 之间有超过 72 小时的空白",
+          "silence of more than 72 h between 04-16 10:00 and 04-20 10:29", ("E1",)),
+    Fires("chat.complete", "gap-elsewhere", lambda: with_chat(chat([
               msg(1, "2025-04-16 10:00", Role.BUYER, ORDER_ID),
               msg(2, "2025-04-19 10:01", Role.SELLER, "好的"),
               msg(3, "2025-04-20 10:29", Role.SELLER, "在的"),
-          ])), W,
+          ])), I,
           "在 04-16 10:00 与 04-19 10:01 之间有超过 72 小时的空白",
-          "silence of more than 72 h between 04-16 10:00 and 04-19 10:01; it may have been cut",
-          ("E1",)),
+          "silence of more than 72 h between 04-16 10:00 and 04-19 10:01", ("E1",)),
     Fires("chat.complete", "recalled", lambda: with_chat(without_time(3, recalled=True)), I,
-          "有 1 条撤回的消息(第 [3] 条)", "contains 1 recalled messages ([3])", ("E1",)),
+          "有 1 条撤回的消息", "contains 1 recalled messages", ("E1",)),
 ]
 
 QUIET = [

@@ -29,6 +29,7 @@ from disputekit.errors import ExitCode
 from disputekit.evidence_ops import add_files, mark_messages
 from disputekit.models.case import CaseFile
 from disputekit.profiles.load import load_profile
+from disputekit.render.proof_image import min_text_px, proof_card
 from disputekit.rules.context import RuleContext
 from disputekit.upload import (
     UploadBundle,
@@ -285,7 +286,8 @@ def test_proof_fits_with_two_large_noisy_photos(noisy_case: Path, tmp_path: Path
         assert image.format == "JPEG"
     proof = bundle.proof
     assert proof.width >= 720
-    assert proof.attempts[-1] == (proof.width, proof.photo_scale, proof.quality, proof.bytes)
+    assert proof.attempts[-1] == (
+        proof.width, proof.photo_scale, proof.detail, proof.quality, proof.bytes)
     assert all(size > 130_000 for *_, size in proof.attempts[:-1])  # first fit is taken
     for item in open_case(noisy_case).evidence.of_kind("photo"):
         assert item.size > 1_000_000  # really large originals
@@ -417,3 +419,42 @@ def test_capture_time_fixture_is_read(signed_case: Path) -> None:
     assert item is not None
     assert datetime.fromisoformat(item.facts["taken_at"]) == parse_time("2025-04-16 14:40:12")
     assert item.facts["orientation"] == 6
+
+
+# ---------------------------------------------------------------------------- proof content
+
+
+def test_proof_card_goods_signed(signed_case: Path) -> None:
+    case, ctx = context(signed_case)
+    card = proof_card(ctx, case.store, "zh")
+    assert "3712345678901234567" in card.ids and "20250420001" in card.ids
+    tracking, chat = card.sections
+    assert tracking.heading == "物流记录 E2 · 中通快递 73518294603127"
+    key = tracking.rows[-1]
+    assert key.style == "key" and key.head == "2025-04-18 14:05:37 · 签收人: 本人"
+    assert "签收人：本人" in key.text
+    assert [(r.style, r.text) for r in chat.rows] == [
+        ("buyer", "我没收到货"),
+        ("seller", "亲，物流显示4月18日14:05已由本人签收，运单号73518294603127"),
+        ("buyer", "哦家里人可能拿了吧，我晚上回去问问"),
+    ]
+    assert chat.rows[0].head == "买家 tb_buyer · 2025-04-20 10:02:03"
+    assert card.photos == ()  # the ground is about delivery, not the item
+
+
+def test_proof_card_item_ground_has_photos(noisy_case: Path) -> None:
+    case, ctx = context(noisy_case)
+    card = proof_card(ctx, case.store, "zh")
+    assert card.photos_first
+    assert [(p.exhibit, p.caption) for p in card.photos] == [
+        ("E3", ("E3 出库照片", "拍摄于 2025-04-16 14:40")),
+        ("E4", ("E4 退回商品照片", "拍摄于 2025-04-25 16:30")),
+    ]
+    assert card.sections[0].heading == "退货物流记录 E2 · 顺丰速运 SF1427395068213"
+    english = proof_card(ctx, case.store, "en")
+    assert english.sections[0].heading == "Return tracking E2 · SF Express SF1427395068213"
+
+
+def test_proof_text_stays_legible(signed_bundle: UploadBundle) -> None:
+    assert min_text_px(signed_bundle.proof.width) >= 20
+    assert signed_bundle.proof.detail == "full"

@@ -44,7 +44,8 @@ def draft_cmd(case_dir: Path, ground: str | None, lang: str | None, now: str | N
         emit_json(draft.to_json())
         return
     click.echo(draft.reason)
-    click.echo(pick(f"({draft.chars} 字，上限 {profile.limits.reason_max_chars.value};{draft.variant})",
+    variant_zh = {"full": "完整版", "short": "精简版", "custom": "自定义"}[draft.variant]
+    click.echo(pick(f"（{draft.chars} 字，上限 {profile.limits.reason_max_chars.value}；{variant_zh}）",
                     f"({draft.chars} characters, limit {profile.limits.reason_max_chars.value}; {draft.variant})"),
                err=True)
 
@@ -83,7 +84,7 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(pick(f"证据包：{result.dossier}({result.pages} 页，编号 {result.dossier_id})",
+    click.echo(pick(f"证据包：{result.dossier}（{result.pages} 页，编号 {result.dossier_id}）",
                     f"Dossier: {result.dossier} ({result.pages} pages, id {result.dossier_id})"))
     if result.upload:
         click.echo(pick(f"上传包：{result.upload}", f"Upload bundle: {result.upload}"))

@@ -53,7 +53,7 @@ def render(ground_template: str, variant: str, lang: str, facts: dict[str, str])
         text = _env().get_template(name).render(**facts)
     except jinja2.TemplateNotFound:
         raise ReasonError(f"缺少模板 {name}。", f"Template {name} is missing.") from None
-    return " ".join(text.split()) if lang == "en" else "".join(text.split())
+    return " ".join(text.split())
 
 
 def _limit_error(text: str, problems: list[TextProblem]) -> ReasonError:

@@ -347,7 +347,7 @@ class _Face:
 
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%”’")
 _NO_LINE_END = frozenset("（《「『【〔([{“‘")
-_TOKEN = re.compile(r"[A-Za-z0-9_\-./@:#%+*]+|\s+|.", re.S)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./@:#%+*]*|\s+|.", re.S)
 _ELLIPSIS = "…"
 
 
@@ -365,8 +365,8 @@ def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: in
         elif measure(token) > width:
             lines, line = _break_chars(lines, line, token, measure, width)
         else:
-            carry = line[-1] if len(line) > 1 and line[-1] in _NO_LINE_END else ""
-            lines, line = [*lines, line[: len(line) - len(carry)].rstrip()], carry + token
+            keep = line.rstrip("".join(_NO_LINE_END)) or line
+            lines, line = [*lines, keep.rstrip()], line[len(keep) :] + token
     lines = [ln for ln in [*lines, line] if ln.strip()]
     if len(lines) <= max_lines:
         return lines

@@ -54,8 +54,8 @@ def timestamps(ctx: RuleContext) -> list[Finding]:
         missing = [m.index for m in f.messages if m.time is None and not m.recalled]
         if missing:
             out.append(make("chat.timestamps", W,
-                f"{e.id} 有 {len(missing)} 条消息没有时间（第 {missing[:5]} 条…）。请用带时间的千牛导出。",
-                f"{e.id} has {len(missing)} messages without a time (e.g. {missing[:5]}). Use a Qianniu export with times.",
+                f"{e.id} 有 {len(missing)} 条消息没有时间（第 {'、'.join(map(str, missing[:5]))} 条等）。请用带时间的千牛导出。",
+                f"{e.id} has {len(missing)} messages without a time (e.g. {', '.join(map(str, missing[:5]))}). Use a Qianniu export with times.",
                 [e.id]))
     return out
 
@@ -95,24 +95,26 @@ def mentions_order(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule("chat.complete", W, zh="聊天记录完整（无截断）", en="Chat export is complete (no cut)",
+@rule("chat.complete", W, zh="聊天记录完整(无截断)", en="Chat export is complete (no cut)",
       source="S1 Art. 9 (completeness); gap threshold is a shop setting (profile thresholds.chat_gap_hours)")
 def complete(ctx: RuleContext) -> list[Finding]:
+    """A long silence is a warning when it spans the refund request (the key moment), else info."""
     gap_h = ctx.profile.thresholds.chat_gap_hours.value
     out = []
     for e, f in ctx.chats():
         times = [m.time for m in f.messages if m.time]
-        gaps = [(a, b) for a, b in pairwise(times)
-                if (b - a).total_seconds() > gap_h * 3600]
-        if gaps:
-            a, b = max(gaps, key=lambda p: p[1] - p[0])
-            out.append(make("chat.complete", W,
-                f"{e.id} 在 {a:%m-%d %H:%M} 与 {b:%m-%d %H:%M} 之间有超过 {gap_h:.0f} 小时的空白，可能被截断。请确认导出完整。",
-                f"{e.id} has a silence of more than {gap_h:.0f} h between {a:%m-%d %H:%M} and {b:%m-%d %H:%M}; it may have been cut. Check the export is complete.",
+        gaps = [(a, b) for a, b in pairwise(times) if (b - a).total_seconds() > gap_h * 3600]
+        for a, b in gaps:
+            severity = W if a < ctx.case.requested_at < b else INFO
+            out.append(make("chat.complete", severity,
+                f"{e.id} 在 {a:%m-%d %H:%M} 与 {b:%m-%d %H:%M} 之间有超过 {gap_h:.0f} 小时的空白"
+                + ("，正好跨过退款申请时间，可能被截断。请导出申请前后的完整记录。" if severity == W else "。请确认导出完整。"),
+                f"{e.id} has a silence of more than {gap_h:.0f} h between {a:%m-%d %H:%M} and {b:%m-%d %H:%M}"
+                + (", spanning the refund request: it may have been cut. Export the full record around the request." if severity == W else ". Check the export is complete."),
                 [e.id]))
         recalled = [m.index for m in f.messages if m.recalled]
         if recalled:
             out.append(make("chat.complete", INFO,
-                f"{e.id} 中有 {len(recalled)} 条撤回的消息（第 {recalled} 条）。",
-                f"{e.id} contains {len(recalled)} recalled messages ({recalled}).", [e.id]))
+                f"{e.id} 中有 {len(recalled)} 条撤回的消息（第 {'、'.join(map(str, recalled))} 条）。",
+                f"{e.id} contains {len(recalled)} recalled messages ({', '.join(map(str, recalled))}).", [e.id]))
     return out

@@ -7,6 +7,7 @@ from disputekit.rules.context import RuleContext
 from disputekit.rules.finding import Finding, Severity
 from disputekit.rules.registry import make, rule
 
+CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
 W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
@@ -29,6 +30,6 @@ def timeout(ctx: RuleContext) -> list[Finding]:
             f"Only {hours:.1f} h left until {deadline.at:%Y-%m-%d %H:%M}: handle it today, never let it time out."))
     if deadline.estimated:
         out.append(make("deadline.timeout", INFO,
-            f"期限为估算值（可信度 {deadline.confidence}:{deadline.source}）。请以千牛倒计时为准，写入 case.toml 的 deadline。",
+            f"期限为估算值（可信度{CONFIDENCE_ZH.get(deadline.confidence, deadline.confidence)}：{deadline.source}）。请以千牛倒计时为准，写入 case.toml 的 deadline。",
             f"The deadline is estimated (confidence {deadline.confidence}: {deadline.source}). Read the Qianniu countdown and put it in case.toml as deadline."))
     return out

@@ -1,0 +1,50 @@
+"""State rules: no refusal before shipment; no refusal in states without the button."""
+
+from __future__ import annotations
+
+import pytest
+from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx
+
+from disputekit.rules.finding import Severity
+
+B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+
+
+def unshipped() -> object:
+    return ctx(case(order_status="paid", shipped_at=None, signed_at=None))
+
+
+FIRES = [
+    Fires("state.unshipped", "paid-not-shipped", unshipped, B,
+          "订单状态为“买家已付款”(未发货),没有拒绝退款按钮。",
+          "The order is paid but not shipped: there is no refuse button."),
+    Fires("state.unshipped", "gives-the-shop-procedure", unshipped, B,
+          "买家同意后再发货,并保存好旺旺聊天记录", "ship only with their consent, and keep the Wangwang chat"),
+    Fires("state.refusable", "closed", lambda: ctx(case(state="closed")), B,
+          "退款状态为“退款关闭”,已无需拒绝", "The refund is 'Refund closed'; there is nothing to refuse"),
+    Fires("state.refusable", "success", lambda: ctx(case(state="success")), B,
+          "“退款成功”", "'Refund paid'; there is nothing to refuse"),
+    Fires("state.refusable", "already-refused", lambda: ctx(case(state="seller_refused")), I,
+          "退款状态为“卖家拒绝退款”,此时不能点击拒绝",
+          "The refund is 'Seller refused the refund'; no refusal is possible now"),
+    Fires("state.refusable", "intervening", lambda: ctx(case(state="cs_intervening")), I,
+          "客服介入", "intervention's evidence period"),
+]
+
+QUIET = [
+    Quiet("state.unshipped", "signed", ctx),
+    Quiet("state.unshipped", "shipped", lambda: ctx(case(order_status="shipped", signed_at=None))),
+    Quiet("state.unshipped", "status-not-given", lambda: ctx(case(order_status=None))),
+    Quiet("state.refusable", "waiting-seller-agree", ctx),
+    Quiet("state.refusable", "waiting-seller-confirm", lambda: ctx(case(state="waiting_seller_confirm"))),
+]
+
+
+@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
+def test_fires(scenario: Fires) -> None:
+    check_fires(scenario)
+
+
+@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
+def test_quiet(scenario: Quiet) -> None:
+    check_quiet(scenario)
