@@ -11,7 +11,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -346,8 +346,4 @@ def memory_case(facts: CaseFile, evidence: list[EvidenceItem] | None = None,
                 root: Path = Path("/nonexistent")) -> Case:
     """A Case object that never touches the disk (for grounds/advice functions)."""
     return Case(CasePaths(root), facts, EvidenceList(items=evidence or []))
-
-
-def hours_before(moment: datetime, hours: float) -> datetime:
-    return moment - timedelta(hours=hours)
 

@@ -171,6 +171,12 @@ def test_clean_text(value: object, expected: str | None) -> None:
         ((1080, 2400), "JPEG", {"tag_0x010f": "HUAWEI"}, "photo"),  # camera EXIF wins
         ((1080, 2340), "PNG", {"sub_0x9003": "2024:05:01 10:00:00"}, "photo"),
         ((1600, 1200), "JPEG", {"tag_0x0131": "Screenshot"}, "screenshot"),
+        (
+            (1170, 2532),
+            "PNG",
+            {"sub_0x9286": b"ASCII\0\0\0Screenshot", "sub_0x9003": "2024:05:01 10:00:00"},
+            "screenshot",
+        ),  # iOS
     ],
 )
 def test_kind_heuristic(

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from test_archive_support import NOW, copy_case, fake_dossier, make_sample_case, sample_files
 
 from disputekit.case import open_case, write_case_file
 from disputekit.cli.main import cli
 from disputekit.errors import BlockingFindings, InputFileError, UsageError
 from disputekit.evidence_ops import add_files
 from disputekit.manifest import state_document, state_hash
+from disputekit.models.case import CaseFile
 from disputekit.queue import build_queue
 from disputekit.review import (
     ApprovalMissing,
@@ -34,6 +34,7 @@ from disputekit.review import (
     sign_off,
     snapshot_path,
 )
+from test_archive_support import NOW, copy_case, fake_dossier, make_sample_case, sample_files
 
 T0 = NOW["signed-not-received"]
 REQUIRED = {"DISPUTEKIT_REQUIRE_APPROVAL": "1"}
@@ -51,7 +52,8 @@ def case_dir(template: Path, tmp_path: Path) -> Path:
 
 def edit_facts(case_dir: Path, **update: object) -> None:
     case = open_case(case_dir)
-    write_case_file(case.paths, case.facts.model_copy(update=update))
+    data = {**case.facts.model_dump(mode="json"), **update}
+    write_case_file(case.paths, CaseFile.model_validate(data))
 
 
 def run(*args: str) -> object:

@@ -25,7 +25,7 @@ from rulekit import (
     signed_evidence,
 )
 
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
 def with_chat(facts: ChatFacts) -> RuleContext:
@@ -76,10 +76,10 @@ FIRES = [
               msg(1, "2025-04-16 10:00", Role.BUYER, ORDER_ID),
               msg(2, "2025-04-19 10:01", Role.SELLER, "好的"),
               msg(3, "2025-04-20 10:29", Role.SELLER, "在的"),
-          ])), I,
+          ])), INFO,
           "在 04-16 10:00 与 04-19 10:01 之间有超过 72 小时的空白",
           "silence of more than 72 h between 04-16 10:00 and 04-19 10:01", ("E1",)),
-    Fires("chat.complete", "recalled", lambda: with_chat(without_time(3, recalled=True)), I,
+    Fires("chat.complete", "recalled", lambda: with_chat(without_time(3, recalled=True)), INFO,
           "有 1 条撤回的消息", "contains 1 recalled messages", ("E1",)),
 ]
 

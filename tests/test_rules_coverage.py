@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+
 import test_rules_chat
 import test_rules_deadline
 import test_rules_grounds
@@ -16,11 +17,10 @@ import test_rules_photo
 import test_rules_state
 import test_rules_timeline
 import test_rules_tracking
-from rulekit import Fires, norm
-
 from disputekit.profiles.load import load_profile
 from disputekit.rules.registry import all_rules
 from disputekit.validate import evaluate
+from rulekit import Fires, norm
 
 FAMILIES = (test_rules_chat, test_rules_tracking, test_rules_photo, test_rules_timeline,
             test_rules_grounds, test_rules_state, test_rules_deadline)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx, run_rule, t
 
 from disputekit.rules.finding import Severity
+from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx, run_rule, t
 
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 DEADLINE = "2025-04-25 10:02"  # the good case's 千牛 countdown
 
 FIRES = [
@@ -17,7 +17,7 @@ FIRES = [
     Fires("deadline.timeout", "ten-hours-left", lambda: ctx(now=t("2025-04-25 00:02")), W,
           "距处理期限 2025-04-25 10:02 只剩 10.0 小时,请今天处理,切勿超时",
           "Only 10.0 h left until 2025-04-25 10:02: handle it today"),
-    Fires("deadline.timeout", "estimated", lambda: ctx(case(deadline=None)), I,
+    Fires("deadline.timeout", "estimated", lambda: ctx(case(deadline=None)), INFO,
           "期限为估算值", "The deadline is estimated (confidence low: taobao.md §1.2"),
     Fires("deadline.timeout", "both-act-in-intervention",
           lambda: ctx(case(state="cs_intervening", deadline=t("2025-04-21 12:00"))), W,
@@ -50,6 +50,6 @@ def test_estimated_and_passed_gives_both_findings() -> None:
     found = run_rule("deadline.timeout", ctx(case(deadline=None), now=t("2025-04-26 10:02")))
     assert [(f.severity, f.en.split(";")[0]) for f in found] == [
         (B, "The deadline 2025-04-25 10:02 passed 24.0 h ago"),
-        (I, "The deadline is estimated (confidence low: taobao.md §1.2: S8 Taobao help copy (~2014) "
+        (INFO, "The deadline is estimated (confidence low: taobao.md §1.2: S8 Taobao help copy (~2014) "
             "等待卖家在5天内做出响应"),
     ]

@@ -5,6 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
+from disputekit.models.evidence import EvidenceItem
+from disputekit.rules.context import RuleContext
+from disputekit.rules.finding import Severity
 from rulekit import (
     Fires,
     Quiet,
@@ -22,11 +26,7 @@ from rulekit import (
     tracking,
 )
 
-from disputekit.models.evidence import EvidenceItem
-from disputekit.rules.context import RuleContext
-from disputekit.rules.finding import Severity
-
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
 def without(*ids: str) -> list[EvidenceItem]:

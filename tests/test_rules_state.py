@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx
 
 from disputekit.rules.finding import Severity
+from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx
 
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
 def unshipped() -> object:
@@ -24,10 +24,10 @@ FIRES = [
           "退款状态为“退款关闭”,已无需拒绝", "The refund is 'Refund closed'; there is nothing to refuse"),
     Fires("state.refusable", "success", lambda: ctx(case(state="success")), B,
           "“退款成功”", "'Refund paid'; there is nothing to refuse"),
-    Fires("state.refusable", "already-refused", lambda: ctx(case(state="seller_refused")), I,
+    Fires("state.refusable", "already-refused", lambda: ctx(case(state="seller_refused")), INFO,
           "退款状态为“卖家拒绝退款”,此时不能点击拒绝",
           "The refund is 'Seller refused the refund'; no refusal is possible now"),
-    Fires("state.refusable", "intervening", lambda: ctx(case(state="cs_intervening")), I,
+    Fires("state.refusable", "intervening", lambda: ctx(case(state="cs_intervening")), INFO,
           "客服介入", "intervention's evidence period"),
 ]
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
+from disputekit.rules.finding import Severity
+from disputekit.rules.timeline_rules import seven_day_end
 from rulekit import (
     Fires,
     Quiet,
@@ -15,12 +18,10 @@ from rulekit import (
     run_rule,
     signed_evidence,
     t,
+    tracking,
 )
 
-from disputekit.rules.finding import Severity
-from disputekit.rules.timeline_rules import seven_day_end
-
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
 def beyond(requested: str) -> object:
@@ -38,12 +39,19 @@ FIRES = [
           lambda: ctx(case(paid_at=None, shipped_at=None, signed_at=t("2025-04-14 12:00"))), B,
           "下单(2025-04-15 21:33)晚于签收(2025-04-14 12:00)",
           "order (2025-04-15 21:33) is after signing (2025-04-14 12:00)"),
-    Fires("timeline.future", "case-time", lambda: ctx(now=t("2025-04-20 09:00")), B,
+    Fires("timeline.future", "case-time", lambda: ctx(case(state_since=None), now=t("2025-04-20 09:00")), B,
           "退款申请时间 2025-04-20 10:02 在当前时间之后", "The refund request time 2025-04-20 10:02 is in the future"),
     Fires("timeline.future", "exhibit-time",
           lambda: ctx(evidence=replace(signed_evidence(), 3, photo("2025-04-22 08:00"))), B,
           "E3 的时间 2025-04-22 08:00 在当前时间之后",
           "E3 carries the time 2025-04-22 08:00, in the future", ("E3",)),
+    Fires("timeline.future", "exhibit-time-says-check-now",
+          lambda: ctx(evidence=replace(signed_evidence(), 2, tracking(signed_at=t("2025-04-22 08:00")))), B,
+          "或 --now 早于实际情况", "or --now is too early", ("E2",)),
+    Fires("timeline.future", "state-since",
+          lambda: ctx(case(state="waiting_seller_confirm", state_since=t("2025-04-22 08:00"))), B,
+          "进入当前状态时间 2025-04-22 08:00 在当前时间之后",
+          "The current state's start time 2025-04-22 08:00 is in the future; check it (or --now)"),
     Fires("timeline.request-after-signing", "requested-before-signing",
           lambda: ctx(case(signed_at=t("2025-04-20 12:00"))), B,
           "退款申请(2025-04-20 10:02)早于签收(2025-04-20 12:00),不能以“已签收”拒绝",

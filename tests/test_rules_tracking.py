@@ -29,7 +29,7 @@ from rulekit import (
     tracking,
 )
 
-B, W, I = Severity.BLOCKING, Severity.WARNING, Severity.INFO
+B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 
 def with_tracking(facts: TrackingFacts, **case_changes: object) -> RuleContext:
@@ -67,7 +67,7 @@ FIRES = [
           f"与案件中的 {RETURN_WAYBILL} 不一致", f"differs from the case's {RETURN_WAYBILL}",
           ("E4",)),
     Fires("tracking.matches-case", "case-has-no-waybill",
-          lambda: with_tracking(tracking(), shipment=None), I,
+          lambda: with_tracking(tracking(), shipment=None), INFO,
           "case.toml 中没有填写发货运单号", "case.toml has no shipment waybill", ("E2",)),
     Fires("tracking.signed-exists", "never-signed", lambda: with_tracking(tracking(**UNSIGNED)), B,
           "物流记录中没有签收事件", "No signed event in the tracking record", ("E2",)),

@@ -36,6 +36,7 @@ from disputekit.upload import (
     UploadImageError,
     UploadLimitError,
     build_upload_bundle,
+    encode_web,
     image_rank,
     safe_stem,
 )
@@ -52,6 +53,7 @@ CHAT = (
     "tb_buyer 2025-4-20 10:05:10\n反正没收到，退钱 😠\n"
     "小店:客服 2025-4-20 10:06:30\n亲，派件员说是当面交给收件人签收的，麻烦您问一下家里人\n"
     "tb_buyer 2025-4-20 10:27:45\n哦家里人可能拿了吧，我晚上回去问问\n"
+    "小店:客服 2025-4-20 10:30:00\n收件人电话13812345678，地址文三路12号\n"
 )
 
 
@@ -175,7 +177,7 @@ def noisy_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tag="before_shipment")
     add(root, save_jpeg(noisy((4000, 3000), 2), base / "unboxing.jpg", "2025:04:25 16:30:45"),
         tag="returned_item")
-    mark_messages(root, "E1", [1, 3, 4, 5], at=AT, actor="test")
+    mark_messages(root, "E1", [1, 3, 4, 5, 6], at=AT, actor="test")
     return root
 
 
@@ -364,7 +366,8 @@ def test_changed_original_names_exhibit(tmp_path: Path) -> None:
     with pytest.raises(UploadImageError) as caught:
         build(root, tmp_path / "upload", jobs=2)
     assert caught.value.exit_code == ExitCode.VERIFY_FAILED
-    assert f"exhibit {exhibit} changed" in caught.value.en
+    assert caught.value.en == (
+        f"The original of exhibit {exhibit} changed or is missing (SHA-256 mismatch).")
 
 
 # ---------------------------------------------------------------------------- count and names
@@ -451,6 +454,7 @@ def test_proof_card_item_ground_has_photos(noisy_case: Path) -> None:
         ("E4", ("E4 退回商品照片", "拍摄于 2025-04-25 16:30")),
     ]
     assert card.sections[0].heading == "退货物流记录 E2 · 顺丰速运 SF1427395068213"
+    assert card.sections[1].rows[-1].text == "收件人电话138****5678，地址文三路**号"  # masked
     english = proof_card(ctx, case.store, "en")
     assert english.sections[0].heading == "Return tracking E2 · SF Express SF1427395068213"
 
@@ -458,3 +462,13 @@ def test_proof_card_item_ground_has_photos(noisy_case: Path) -> None:
 def test_proof_text_stays_legible(signed_bundle: UploadBundle) -> None:
     assert min_text_px(signed_bundle.proof.width) >= 20
     assert signed_bundle.proof.detail == "full"
+
+
+def test_web_image_shrinks_until_it_fits() -> None:
+    image = noisy((1600, 1200), 5, block=1)
+    data, ext, media_type = encode_web(image, "photo", 200_000, "E9")
+    assert (ext, media_type) == ("jpg", "image/jpeg") and len(data) <= 200_000
+    with Image.open(io.BytesIO(data)) as decoded:
+        assert max(decoded.size) < 1600
+    with pytest.raises(UploadImageError, match="exhibit E9 cannot be made to fit 2,000 bytes"):
+        encode_web(image, "screenshot", 2_000, "E9")

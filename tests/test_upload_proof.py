@@ -73,11 +73,11 @@ def test_wrap_properties(text: str, width: int) -> None:
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or added
     for n, line in enumerate(lines):
         assert line.strip()
-        body = line.rstrip(CLOSING)
+        body = line.rstrip(CLOSING + " ").lstrip(OPENING)  # these may hang or be carried
         assert measure(body) <= width
         if n > 0 and len(line) > 1:
             assert line[0] not in CLOSING or lines[n - 1][-1] in CLOSING + OPENING
-        if n < len(lines) - 1 and len(line) > 1:
+        if n < len(lines) - 1 and line.strip(OPENING + " "):  # (not a line of only openers)
             assert line[-1] not in OPENING
 
 
@@ -196,3 +196,8 @@ def test_fit_failure_names_smallest_result() -> None:
         "bytes (720 px wide, quality 40)."
     )
     assert f"最小为 {smallest:,} 字节" in error.zh
+
+
+def test_wrap_no_single_character_last_line() -> None:
+    assert wrap("一二三四五六", measure, 10, 5) == ["一二三四", "五六"]
+    assert wrap("一二三四，六", measure, 10, 5) == ["一二三四，", "六"]  # punctuation stays

@@ -24,7 +24,7 @@ from disputekit.render import exhibits, sections
 from disputekit.render.dossier_data import DossierData
 from disputekit.render.fonts import FontSet
 from disputekit.render.furniture import furniture_texts, make_furniture
-from disputekit.render.images import prepare_images
+from disputekit.render.images import PHOTO_SIDE, SCREENSHOT_SIDE, prepare_images
 from disputekit.render.labels import all_label_texts
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W, NumberedCanvas
 from disputekit.render.pdf_post import Attachment, finish_pdf, manifest_attachment, pdf_date
@@ -34,7 +34,6 @@ from disputekit.store.atomic import fsync_dir
 from disputekit.timeline import build_timeline
 from disputekit.validate import check_case, context_for
 
-ATTACH_BUDGET = 32 * 1024 * 1024  # originals beyond this total stay in the case folder only
 
 
 def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
@@ -49,12 +48,18 @@ def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
     return entries, review_state(case.paths.root)
 
 
-def _attached(case: Case, budget: int) -> set[str]:
+def _attached(case: Case, budget: int | None) -> set[str]:
+    """Chat, tracking and PDF originals always; photos while they fit the budget (None = all).
+
+    The working dossier must stay small enough to send around; the archive dossier (PDF/A)
+    attaches everything. Originals not attached stay in the case's object store, hashed.
+    """
     chosen, total = set(), 0
     for item in sorted(case.evidence.items, key=lambda i: (i.kind in ("photo", "screenshot"), i.size)):
-        if total + item.size <= budget:
+        photo = item.kind in ("photo", "screenshot")
+        if budget is None or not photo or total + item.size <= budget:
             chosen.add(item.id)
-            total += item.size
+            total += item.size if photo else 0
     return chosen
 
 
@@ -90,9 +95,10 @@ def render_pdf(data: DossierData, path: Path) -> list[tuple[int, str, int]]:
     return slots
 
 
-def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path]]:
+def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
     return [
-        (i.id, case.store.path_for(i.sha256), work / f"{i.id}.jpg")
+        (i.id, case.store.path_for(i.sha256), work / f"{i.id}.jpg",
+         PHOTO_SIDE if i.kind == "photo" else SCREENSHOT_SIDE)
         for i in case.evidence.items if i.kind in ("photo", "screenshot")
     ]
 
@@ -120,7 +126,7 @@ def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
     with tempfile.TemporaryDirectory(prefix=".dk-build-", dir=out_dir) as tmp:
         work = Path(tmp)
         images = prepare_images(_image_jobs(case, work), jobs=options.jobs)
-        attached = _attached(case, ATTACH_BUDGET)
+        attached = _attached(case, None if options.pdfa else options.attach_budget)
         manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
         reviews, state = _reviews(case)
         data = DossierData(

@@ -291,7 +291,7 @@ def _shop_setting(path: Path) -> bool:
     value = section.get("require_approval", False) if isinstance(section, dict) else None
     if unknown or not isinstance(value, bool):
         raise InputFileError(
-            f"{path}:[review] 只能有 require_approval = true/false。",
+            f"{path}：[review] 只能有 require_approval = true/false。",
             f"{path}: [review] may only hold require_approval = true/false.",
         )
     return value
@@ -461,7 +461,7 @@ def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
         pick(f"理由：{_value(f.ground)}  证据 {len(summary.case.evidence.items)} 件",
              f"Ground: {_value(f.ground)}  {len(summary.case.evidence.items)} exhibit(s)", lang),
         pick("复核状态：", "Review: ", lang) + (label[0] if lang == "zh" else label[1])
-        + (pick("(本店要求批准)", " (the shop requires approval)", lang) if summary.required else ""),
+        + (pick("（本店要求批准）", " (the shop requires approval)", lang) if summary.required else ""),
     ]
     if summary.last is not None:
         d = summary.last
@@ -471,7 +471,7 @@ def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
                           lang) + (f" — {d.comment}" if d.comment else ""))
         lines.append(pick("此后的改动：", "Changed since:", lang))
         lines.extend(change_lines(summary.changes, lang) if summary.changes is not None
-                     else ["  " + pick("(复核时的快照缺失，无法比较)",
+                     else ["  " + pick("（复核时的快照缺失，无法比较）",
                                        "(the reviewed snapshot is missing; cannot compare)", lang)])
     lines.append(pick(f"状态哈希：{summary.state_hash}", f"State hash: {summary.state_hash}", lang))
     lines.append("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from disputekit.mask import mask
 from disputekit.models.facts import ChatFacts, PhotoFacts, TrackingFacts, TrackingStatus
 from disputekit.rules.context import RuleContext
 
@@ -37,11 +38,13 @@ class Event:
 
 
 def _clip(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text.split())  # callers pass masked text
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def build_timeline(ctx: RuleContext) -> list[Event]:
+    """Events for the dossier; chat and tracking texts are masked per the profile's privacy."""
+    privacy = ctx.profile.privacy
     events: list[Event] = []
     for key, (zh, en) in CASE_EVENTS.items():
         value = getattr(ctx.case, key)
@@ -52,7 +55,8 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
         if isinstance(facts, TrackingFacts):
             for ev in facts.events:
                 if ev.status in KEY_TRACKING:
-                    events.append(Event(ev.time, f"物流：{_clip(ev.text)}", f"Tracking: {_clip(ev.text)}",
+                    text = _clip(mask(ev.text, privacy))
+                    events.append(Event(ev.time, f"物流：{text}", f"Tracking: {text}",
                                         exhibit.id, "tracking"))
         elif isinstance(facts, ChatFacts):
             marked = [(m, m.time) for m in facts.messages if m.index in exhibit.item.marks and m.time]
@@ -61,7 +65,8 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
                 events.append(Event(min(times), "聊天记录开始", "Chat begins", exhibit.id, "chat"))
                 events.append(Event(max(times), "聊天记录结束", "Chat ends", exhibit.id, "chat"))
             for m, when in marked:
-                events.append(Event(when, f"{m.sender}:{_clip(m.text)}", f"{m.sender}: {_clip(m.text)}",
+                text = _clip(mask(m.text, privacy))
+                events.append(Event(when, f"{m.sender}：{text}", f"{m.sender}: {text}",
                                     exhibit.id, "chat"))
         elif isinstance(facts, PhotoFacts) and facts.taken_at:
             caption = exhibit.item.caption or exhibit.item.name

@@ -262,6 +262,9 @@ def _write_proof(
     thumbs = [_load_exhibit(photo.exhibit, photo.path, photo.sha256, side)
               for photo in card.photos]
     proof = fit_proof(card, limits.proof_image_max_bytes.value, thumbs)
+    log = logger.warning if proof.detail != "full" else logger.info
+    log("proof.jpg: %d bytes, %d px wide, quality %d, photos x%.2f, text %s",
+        proof.size, proof.width, proof.quality, proof.photo_scale, proof.detail)
     path = out_dir / "proof.jpg"
     path.write_bytes(proof.data)
     size, digest, fmt, _ = _measure(path)
@@ -299,11 +302,13 @@ def _undecodable(exhibit: str, zh: str, en: str) -> UploadImageError:
     )
 
 
-def _measure(path: Path) -> tuple[int, str, str, tuple[int, int]]:
-    """(bytes, sha256, Pillow format, (width, height)) of a written image, fully decoded."""
+def _measure(path: Path, *, decode: bool = True) -> tuple[int, str, str, tuple[int, int]]:
+    """(bytes, sha256, Pillow format, (width, height)) of a written image; ``decode`` reads
+    every pixel too (workers already did that for the web images)."""
     digest, size = sha256_file(path)
     with Image.open(path) as image:
-        image.load()
+        if decode:
+            image.load()
         return size, digest, str(image.format), image.size
 
 
@@ -332,8 +337,7 @@ class ImageOutcome:
     exhibit: str
     path: Path | None = None
     media_type: str = ""
-    error_zh: str = ""
-    error_en: str = ""
+    error: tuple[str, str, str, str] = ("", "", "", "")  # zh, en, fix_zh, fix_en
 
 
 def safe_stem(name: str, fallback: str) -> str:
@@ -366,7 +370,8 @@ def prepare_images(ctx: RuleContext, case: Case, folder: Path, *, jobs: int) -> 
     files = []
     for rank, (item, outcome) in enumerate(zip(ranked, outcomes, strict=True), start=1):
         if outcome.path is None:
-            raise _undecodable(item.id, outcome.error_zh, outcome.error_en)
+            zh, en, fix_zh, fix_en = outcome.error
+            raise UploadImageError(zh, en, fix_zh=fix_zh, fix_en=fix_en)
         files.append(_image_file(item, outcome, folder, limits, rank))
     return files
 
@@ -393,15 +398,19 @@ def prepare_image(task: ImageTask) -> ImageOutcome:
     """
     try:
         image = _load_exhibit(task.exhibit, task.source, task.sha256, task.max_side)
-        data, ext, media_type = encode_web(image, task.kind, task.max_bytes)
+        data, ext, media_type = encode_web(image, task.kind, task.max_bytes, task.exhibit)
     except UploadImageError as exc:
-        return ImageOutcome(task.exhibit, error_zh=exc.zh, error_en=exc.en)
+        return ImageOutcome(task.exhibit, error=(exc.zh, exc.en, exc.fix_zh, exc.fix_en))
     path = task.dest_stem.with_name(f"{task.dest_stem.name}.{ext}")
     path.write_bytes(data)
+    with Image.open(path) as written:
+        written.load()  # what was written decodes (checked here, in parallel)
     return ImageOutcome(task.exhibit, path, media_type)
 
 
-def encode_web(image: Image.Image, kind: str, max_bytes: int) -> tuple[bytes, str, str]:
+def encode_web(
+    image: Image.Image, kind: str, max_bytes: int, exhibit: str = ""
+) -> tuple[bytes, str, str]:
     """(data, extension, media type): PNG for a screenshot if it fits, else JPEG at the best
     quality of PHOTO_QUALITIES that fits; the side shrinks by SHRINK until something does."""
     while True:
@@ -416,8 +425,10 @@ def encode_web(image: Image.Image, kind: str, max_bytes: int) -> tuple[bytes, st
         side = round(max(image.size) * SHRINK)
         if side < MIN_WEB_SIDE:
             raise UploadImageError(
-                f"图片无法压缩到 {max_bytes:,} 字节以内。",
-                f"The image cannot be made to fit {max_bytes:,} bytes.",
+                f"证据 {exhibit} 的图片无法压缩到 {max_bytes:,} 字节以内。",
+                f"The image of exhibit {exhibit} cannot be made to fit {max_bytes:,} bytes.",
+                fix_zh="请在配置文件中放宽 web_image_max_bytes。",
+                fix_en="Raise web_image_max_bytes in the profile.",
             )
         image = fit(image, side)
 
@@ -432,7 +443,7 @@ def _image_file(
     item: EvidenceItem, outcome: ImageOutcome, folder: Path, limits: Limits, rank: int
 ) -> BundleFile:
     assert outcome.path is not None
-    size, digest, _fmt, (width, height) = _measure(outcome.path)
+    size, digest, _fmt, (width, height) = _measure(outcome.path, decode=False)
     side_limit, byte_limit = limits.web_image_max_side, limits.web_image_max_bytes
     if size > byte_limit.value or max(width, height) > side_limit.value:
         raise _written_wrong(outcome.path.name, f"{width}×{height}, {size} bytes")

@@ -54,7 +54,7 @@ CREATE INDEX by_case ON versions (case_id, version);
 
 def index_unusable(root: Path, why: str) -> InputFileError:
     return InputFileError(
-        f"归档索引不可用({why})。", f"The archive index cannot be used ({why}).",
+        f"归档索引不可用（{why}）。", f"The archive index cannot be used ({why}).",
         fix_zh=f"请运行 disputekit reindex {root} 从归档文件夹重建索引。",
         fix_en=f"Run `disputekit reindex {root}` to rebuild it from the sealed folders.",
     )
@@ -149,6 +149,7 @@ def reindex(root: Path) -> ReindexResult:
         with contextlib.closing(_create(tmp)) as conn, conn:
             _insert(conn, rows)
             _mark_latest(conn)
+            conn.execute("ANALYZE")  # lets the planner pick by_order/by_buyer over by_requested
         os.replace(tmp, root / INDEX_FILE)
     finally:
         tmp.unlink(missing_ok=True)
@@ -166,6 +167,7 @@ def record_version(root: Path, version: Path) -> None:
         with contextlib.closing(_connect(root, write=True)) as conn, conn:
             _insert(conn, [row])
             _mark_latest(conn, [str(row["case_id"])])
+            conn.execute("PRAGMA optimize")
     except (InputFileError, sqlite3.DatabaseError):
         reindex(root)
 

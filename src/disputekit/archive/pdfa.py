@@ -124,7 +124,8 @@ def write_pdfa(source: Path, dest: Path, attachments: list[Attachment], info: Do
             meta["dc:description"] = info.subject
             meta["xmp:CreatorTool"] = info.creator
         try:
-            pdfa.save(pdf, dest, FLAVOUR, repair=False, deterministic_id=True)
+            pdfa.save(pdf, dest, FLAVOUR, repair=False, deterministic_id=True,
+                      compress_streams=False)
         except pdfa.PdfaError as exc:
             summary = exc.report.summary(limit=10)
             raise VerificationFailed(

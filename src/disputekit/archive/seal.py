@@ -83,7 +83,7 @@ def default_make_dossier(case_dir: Path, out_dir: Path, now: datetime) -> Path:
     try:
         from disputekit.assemble import build_dossier
     except ImportError as exc:
-        raise UsageError(f"此安装缺少卷宗生成模块:{exc}",
+        raise UsageError(f"此安装缺少卷宗生成模块：{exc}",
                          f"This installation has no dossier builder: {exc}") from None
     from disputekit.models.build import BuildOptions
 
@@ -96,10 +96,14 @@ def default_make_dossier(case_dir: Path, out_dir: Path, now: datetime) -> Path:
 
 def archive_case(
     case_dir: Path, archive_root: Path, outcome: str | None, now: datetime, *,
-    actor: str = "disputekit", make_dossier: MakeDossier = default_make_dossier,
+    actor: str = "disputekit", make_dossier: MakeDossier | None = None,
     profile_path: Path | None = None, env: dict[str, str] | None = None,
 ) -> ArchiveResult:
-    """Seal the case; the same state (and outcome) again returns the existing version."""
+    """Seal the case; the same state (and outcome) again returns the existing version.
+
+    ``make_dossier(case_dir, out_dir, now) -> Path`` renders the dossier (default:
+    ``default_make_dossier``, the real builder).
+    """
     case = open_case(case_dir)
     check_archivable(case, outcome, now, profile_path, env)
     ensure_archive(archive_root)
@@ -108,7 +112,7 @@ def archive_case(
     if (done := find_sealed(folder, digest, outcome)) is not None:
         return done
     with _work_dir(archive_root) as work:
-        dossier = make_dossier(case_dir, work / "build", now)
+        dossier = (make_dossier or default_make_dossier)(case_dir, work / "build", now)
         with archive_lock(archive_root), case_lock(case.paths.meta):
             case = _unchanged(case_dir, digest)
             if (done := find_sealed(folder, digest, outcome)) is not None:
@@ -125,7 +129,7 @@ def archive_case(
 def check_archivable(case: Case, outcome: str | None, now: datetime,
                      profile_path: Path | None, env: dict[str, str] | None) -> None:
     if outcome is not None and outcome not in OUTCOMES:
-        raise UsageError(f"结果 {outcome!r} 无效,应为:{'/'.join(OUTCOMES)}。",
+        raise UsageError(f"结果 {outcome!r} 无效，应为：{'/'.join(OUTCOMES)}。",
                          f"Outcome {outcome!r} is not one of {'/'.join(OUTCOMES)}.")
     report = check_case(case, now=now, profile_path=profile_path)
     blocking = [f for f in report.findings
@@ -134,10 +138,10 @@ def check_archivable(case: Case, outcome: str | None, now: datetime,
         zh = "\n".join(f"  - {f.zh} ({f.rule})" for f in blocking)
         en = "\n".join(f"  - {f.en} ({f.rule})" for f in blocking)
         raise BlockingFindings(
-            f"案件 {case.case_id} 有 {len(blocking)} 个阻断问题,不能归档:\n{zh}\n",
+            f"案件 {case.case_id} 有 {len(blocking)} 个阻断问题，不能归档：\n{zh}\n",
             f"Case {case.case_id} has {len(blocking)} blocking finding(s) and cannot be "
             f"archived:\n{en}\n",
-            fix_zh="先解决这些问题(disputekit check 查看详情)。",
+            fix_zh="先解决这些问题（disputekit check 查看详情）。",
             fix_en="Fix them first (`disputekit check` shows details).",
         )
     assert_fresh_approval(case, env, allow_lifecycle=True)
@@ -162,7 +166,7 @@ def find_sealed(folder: Path, digest: str, outcome: str | None) -> ArchiveResult
 def _unchanged(case_dir: Path, digest: str) -> Case:
     case = open_case(case_dir)
     if state_hash(case) != digest:
-        raise CaseError("归档过程中案件被修改了,未归档。", "The case changed while archiving; "
+        raise CaseError("归档过程中案件被修改了，未归档。", "The case changed while archiving; "
                         "nothing was archived.", fix_zh="请重新运行 archive。",
                         fix_en="Run `archive` again.")
     return case
@@ -237,7 +241,7 @@ def _check_case_intact(case: Case) -> None:
     if problems:
         listing = "\n".join("  - " + p for p in problems)
         raise VerificationFailed(
-            f"案件数据已损坏,不能归档:\n{listing}\n", f"The case is damaged and cannot be "
+            f"案件数据已损坏，不能归档：\n{listing}\n", f"The case is damaged and cannot be "
             f"archived:\n{listing}\n", fix_zh="运行 disputekit verify CASE 查看详情。",
             fix_en="Run `disputekit verify CASE` for details.")
 
@@ -330,7 +334,7 @@ def _stage_dossier(case: Case, dossier: Path, stage: Path, embedded: dict[str, A
 
     problems = dossier_problems(target, expected=embedded, pdfa_check=False)
     if problems:
-        raise VerificationFailed("归档卷宗复核失败:" + "; ".join(problems),
+        raise VerificationFailed("归档卷宗复核失败：" + "; ".join(problems),
                                  "The archive dossier failed its check: " + "; ".join(problems))
     digest, size = sha256_file(target)
     return {"dossier.pdf": {"sha256": digest, "size": size}}
@@ -379,7 +383,7 @@ def _publish(stage: Path, target: Path) -> None:
             os.chmod(os.path.join(current, name), 0o555)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        raise CaseError(f"{target} 已存在,不会覆盖。", f"{target} exists; it is never overwritten.")
+        raise CaseError(f"{target} 已存在，不会覆盖。", f"{target} exists; it is never overwritten.")
     os.rename(stage, target)
     os.chmod(target, 0o555)
     fsync_dir(target.parent)

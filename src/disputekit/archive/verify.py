@@ -91,9 +91,9 @@ def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyRepor
     if (path / CASE_FILE).is_file():
         return _run(path, "case", lambda r: verify_case_folder(path, r, opts.jobs))
     raise InputFileError(
-        f"{path} 既不是归档、归档案件、案件文件夹,也不是卷宗 PDF。",
+        f"{path} 既不是归档、归档案件、案件文件夹，也不是卷宗 PDF。",
         f"{path} is not an archive, an archived case, a case folder or a dossier PDF.",
-        fix_zh="请指定 ARCHIVE/年/月/案件号(或其中的 vN)、案件文件夹或 dossier.pdf。",
+        fix_zh="请指定 ARCHIVE/年/月/案件号（或其中的 vN）、案件文件夹或 dossier.pdf。",
         fix_en="Give ARCHIVE/YYYY/MM/CASE-ID (or a vN inside it), a case folder or a dossier.pdf.",
     )
 

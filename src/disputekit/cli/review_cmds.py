@@ -10,13 +10,9 @@ from pathlib import Path
 
 import click
 
-from disputekit.archive import Query, VerifyOptions, archive_case, reindex, search, verify_path
-from disputekit.archive.chart import write_chart
-from disputekit.archive.index import count
+from disputekit.archive.index import Query, count, reindex, search
 from disputekit.archive.record import OUTCOMES
 from disputekit.archive.render import archive_lines, hit_line, stats_lines, verify_lines
-from disputekit.archive.stats import archive_stats
-from disputekit.case import open_case
 from disputekit.cli.options import by_opt, case_arg, json_opt, now_opt, resolve_actor
 from disputekit.cli.rules_cmds import profile_opt
 from disputekit.cli.runtime import emit_json, handle_errors
@@ -25,7 +21,9 @@ from disputekit.clock import parse_time
 from disputekit.errors import ExitCode, UsageError
 from disputekit.i18n import current_lang, pick
 from disputekit.models.case import GROUND_IDS
-from disputekit.review import approve, return_case, review_summary, summary_lines
+
+# The review, sealing, verifying and charting machinery is imported inside the commands that
+# use it, so `search` starts quickly.
 
 archive_arg = click.argument("archive_root", metavar="ARCHIVE",
                              type=click.Path(file_okay=False, path_type=Path))
@@ -44,7 +42,7 @@ def _bound(value: str | None, option: str, end: bool = False) -> datetime | None
     try:
         moment = parse_time(value)
     except ValueError:
-        raise UsageError(f"{option} 的日期无法识别:{value!r}(应为 YYYY-MM-DD)。",
+        raise UsageError(f"{option} 的日期无法识别：{value!r}（应为 YYYY-MM-DD）。",
                          f"{option}: cannot read the date {value!r} (expected YYYY-MM-DD).",
                          ) from None
     bare = re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", value.strip()) is not None
@@ -66,6 +64,9 @@ def review_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_js
         disputekit review CASE
         disputekit review CASE --json
     """
+    from disputekit.case import open_case
+    from disputekit.review import review_summary, summary_lines
+
     summary = review_summary(open_case(case_dir), clock_now(now), profile_path=profile_path)
     if as_json:
         emit_json(summary.to_json(current_lang()))
@@ -77,7 +78,7 @@ def review_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_js
 @click.command("approve")
 @case_arg
 @reviewer_opt
-@message_opt("Comment recorded with the approval (e.g. 证据充分,可以拒绝).")
+@message_opt("Comment recorded with the approval （e.g. 证据充分，可以拒绝）.")
 @profile_opt
 @now_opt
 @json_opt
@@ -91,13 +92,15 @@ def approve_cmd(case_dir: Path, reviewer: str, comment: str | None, profile_path
     Example:
 
     \b
-        disputekit approve CASE --by 王组长 -m "证据充分,可以拒绝"
+        disputekit approve CASE --by 王组长 -m "证据充分，可以拒绝"
     """
+    from disputekit.review import approve
+
     decision = approve(case_dir, reviewer, comment, clock_now(now), profile_path=profile_path)
     if as_json:
         emit_json(decision.to_json())
         return
-    click.echo(pick(f"已批准(复核人 {decision.reviewer},状态哈希 {decision.state_hash[:16]}…)",
+    click.echo(pick(f"已批准（复核人 {decision.reviewer}，状态哈希 {decision.state_hash[:16]}…）",
                     f"Approved by {decision.reviewer} (state hash {decision.state_hash[:16]}…)"))
 
 
@@ -117,11 +120,13 @@ def return_cmd(case_dir: Path, reviewer: str, comment: str | None, now: str | No
     \b
         disputekit return CASE --by 王组长 -m "缺少退回包裹的开箱视频截图"
     """
+    from disputekit.review import return_case
+
     decision = return_case(case_dir, reviewer, comment, clock_now(now))
     if as_json:
         emit_json(decision.to_json())
         return
-    click.echo(pick(f"已退回(复核人 {decision.reviewer}):{decision.comment}",
+    click.echo(pick(f"已退回（复核人 {decision.reviewer}）：{decision.comment}",
                     f"Returned by {decision.reviewer}: {decision.comment}"))
 
 
@@ -150,6 +155,8 @@ def archive_cmd(case_dir: Path, archive_root: Path, outcome: str | None, actor: 
     \b
         disputekit archive CASE --to ~/dispute-archive --outcome won
     """
+    from disputekit.archive.seal import archive_case
+
     result = archive_case(case_dir, archive_root, outcome, clock_now(now),
                           actor=resolve_actor(actor), profile_path=profile_path)
     if as_json:
@@ -178,6 +185,8 @@ def verify_cmd(path: Path, deep: bool, jobs: int | None, as_json: bool) -> None:
         disputekit verify ~/dispute-archive/2025/04/taobao-20250420001
         disputekit verify out/dossier.pdf --json
     """
+    from disputekit.archive.verify import VerifyOptions, verify_path
+
     options = VerifyOptions(deep=deep, jobs=jobs or VerifyOptions().jobs)
     report = verify_path(path, options)
     if as_json:
@@ -225,7 +234,7 @@ def search_cmd(archive_root: Path, since: str | None, until: str | None, all_ver
         click.echo(hit_line(row))
     total = count(archive_root, query) if limit and len(hits) == limit else len(hits)
     click.echo(pick(f"共 {total} 条", f"{total} hit(s)")
-               + (pick(f",显示前 {len(hits)} 条(--limit)", f", showing {len(hits)} (--limit)")
+               + (pick(f"，显示前 {len(hits)} 条（--limit）", f", showing {len(hits)} (--limit)")
                   if total > len(hits) else ""), err=True)
 
 
@@ -247,7 +256,7 @@ def reindex_cmd(archive_root: Path, as_json: bool) -> None:
         return
     click.echo(pick(f"已索引 {result.indexed} 个版本", f"Indexed {result.indexed} version(s)"))
     for path, why in result.skipped:
-        click.echo(pick(f"已跳过(已损坏){path}:{why}", f"Skipped (damaged) {path}: {why}"),
+        click.echo(pick(f"已跳过（已损坏）{path}：{why}", f"Skipped (damaged) {path}: {why}"),
                    err=True)
 
 
@@ -269,15 +278,19 @@ def stats_cmd(archive_root: Path, since: str | None, until: str | None, chart_pa
     \b
         disputekit stats ~/dispute-archive --since 2025-01-01
     """
+    from disputekit.archive.chart import write_chart
+    from disputekit.archive.stats import archive_stats
+
     stats = archive_stats(archive_root, _bound(since, "--since"), _bound(until, "--until", True))
-    chart = None if no_chart else write_chart(stats, chart_path or archive_root / "stats.png")
+    chart = None if no_chart else write_chart(stats, chart_path or archive_root / "stats.png",
+                                              current_lang())
     if as_json:
         emit_json({**stats.to_json(), "chart": str(chart) if chart else None})
         return
     for line in stats_lines(stats):
         click.echo(line)
     if chart:
-        click.echo(pick(f"图表:{chart}", f"Chart: {chart}"))
+        click.echo(pick(f"图表：{chart}", f"Chart: {chart}"))
 
 
 COMMANDS = (review_cmd, approve_cmd, return_cmd, archive_cmd, verify_cmd, search_cmd,

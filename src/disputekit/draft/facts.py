@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from disputekit.mask import mask
 from disputekit.models.facts import Role
 from disputekit.parse.waybill import resolve_courier
 from disputekit.rules.context import RuleContext
@@ -34,7 +35,7 @@ def courier_label(code: str | None, lang: str) -> str:
 def buyer_quote(ctx: RuleContext) -> str:
     """The last marked buyer message (the agent's choice), shortened; else empty."""
     quotes = [
-        " ".join(message.text.split())
+        " ".join(mask(message.text, ctx.profile.privacy).split())
         for exhibit, chat in ctx.chats() for message in chat.messages
         if message.index in exhibit.item.marks and message.role == Role.BUYER and message.text
     ]

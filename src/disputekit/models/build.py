@@ -22,6 +22,7 @@ class BuildOptions(BaseModel):
     pdfa: bool = False  # archive dossier: PDF/A-3b friendly output (used by `archive`)
     upload: bool = True  # also write the upload bundle
     jobs: int = 2  # processes for image preparation
+    attach_budget: int | None = 4 * 1024 * 1024  # bytes of photo originals to attach; None = all
 
 
 class BuildResult(BaseModel):

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import warnings
 from collections.abc import Callable, Iterator
@@ -70,6 +71,7 @@ DECODER_ERRORS: tuple[type[BaseException], ...] = (
 
 # Pillow reports a short read only through these messages of a plain OSError.
 _TRUNCATION_MESSAGES = ("image file is truncated", "Truncated File Read", "truncated PNG file")
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 _ORIENT_OPS: dict[int, tuple[Image.Transpose, ...]] = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
     3: (Image.Transpose.ROTATE_180,),
@@ -191,9 +193,15 @@ def _decoder_errors(path: Path, fmt: str) -> Iterator[None]:
     except InputFileError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_many_pixels(path, _first_line(exc)) from None
+        raise _too_many_pixels(path, _claimed_megapixels(exc)) from None
     except DECODER_ERRORS as exc:
         raise _unreadable(path, fmt, exc) from None
+
+
+def _claimed_megapixels(exc: BaseException) -> str:
+    """The pixel count Pillow's bomb check names in its message, as megapixels."""
+    match = _BOMB_PIXELS.search(str(exc))
+    return f"{int(match[1]) / 1_000_000:,.0f} MP" if match else "?"
 
 
 def _unreadable(path: Path, fmt: str, exc: BaseException) -> InputFileError:
@@ -229,7 +237,7 @@ def _warnings_as_notes(notes: list[str]) -> Iterator[None]:
         finally:
             for item in caught:
                 note = f"解码器提示 / decoder: {item.message}"
-                if note not in notes:
+                if issubclass(item.category, UserWarning) and note not in notes:
                     notes.append(note)
 
 

@@ -1,9 +1,10 @@
 """Facts about a photo or screenshot: size, orientation, capture time, camera, sharpness, phash.
 
-One open, one reduced decode: the header and EXIF are read first, then the first frame is
-decoded at the smallest size its format allows above :data:`ANALYSIS_SIDE` (JPEG DCT
-scaling decodes only luma at 1/2-1/8 size), downscaled to exactly that analysis scale, and
-both the sharpness and the perceptual hash come from that one grayscale image.
+One open, one reduced decode: the first frame is decoded at the smallest size its format
+allows above :data:`ANALYSIS_SIDE` (JPEG DCT scaling decodes only luma at 1/2-1/8 size),
+EXIF is read (after the decode: a PNG's eXIf chunk may follow its pixels), the frame is
+downscaled to exactly the analysis scale, and both the sharpness and the perceptual hash
+come from that one grayscale image.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ DEFAULT_OFFSET = timezone(timedelta(hours=8), "+08:00")
 _HASH_SIDE, _HASH_BITS = 32, 8
 _EXIF_IFD = 0x8769
 _TAG_MAKE, _TAG_MODEL, _TAG_SOFTWARE, _TAG_DATETIME = 0x010F, 0x0110, 0x0131, 0x0132
-_TAG_ORIGINAL, _TAG_OFFSET, _TAG_OFFSET_ORIGINAL = 0x9003, 0x9010, 0x9011
+_TAG_ORIGINAL, _TAG_OFFSET, _TAG_OFFSET_ORIGINAL, _TAG_COMMENT = 0x9003, 0x9010, 0x9011, 0x9286
 _EXIF_TIME = re.compile(r"(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
 _MALFORMED_EXIF = "EXIF 数据损坏，已忽略 / Malformed EXIF data ignored"
@@ -66,12 +67,13 @@ class _Exif:
     make: str | None = None
     model: str | None = None
     software: str | None = None
+    comment: str | None = None
     original: bool = False  # taken_at came from DateTimeOriginal
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def from_camera(self) -> bool:
-        return bool(self.make or self.model or self.original)
+    def names_camera(self) -> bool:
+        return bool(self.make or self.model)
 
 
 @dataclass
@@ -90,11 +92,14 @@ class _Measured:
 def parse_image(path: Path) -> PhotoFacts:
     """Read a photo or screenshot's facts; InputFileError for anything unusable.
 
-    ``kind`` is ``screenshot`` when the file has no camera EXIF (no Make, Model or
-    DateTimeOriginal) and either is a PNG, has a phone-screen shape (long/short side ≥
-    :data:`SCREEN_ASPECT`), or says "Screenshot" in its XMP/Software; otherwise ``photo``.
-    Chat apps strip EXIF, so a forwarded 4:3 photo stays a photo and a forwarded tall
-    screenshot stays a screenshot; ``--as`` overrides the guess.
+    ``kind``, in order: EXIF Make/Model → ``photo``; "Screenshot" in the EXIF UserComment,
+    XMP or Software (iOS, some Android builds) → ``screenshot``; DateTimeOriginal →
+    ``photo``; a PNG or a phone-screen shape (long/short side ≥ :data:`SCREEN_ASPECT`) →
+    ``screenshot``; else ``photo``. Chat apps strip EXIF, so a forwarded 4:3 photo stays a
+    photo and a forwarded tall screenshot stays a screenshot; ``--as`` overrides the guess.
+
+    HEIF/HEIC: libheif applies the container's rotation while decoding, so ``width`` and
+    ``height`` are already upright and ``orientation`` is 1.
     """
     decoded = with_image(path, _measure)
     found = decoded.value
@@ -117,11 +122,15 @@ def parse_image(path: Path) -> PhotoFacts:
 
 
 def _kind(fmt: str, found: _Measured) -> Literal["photo", "screenshot"]:
-    if found.exif.from_camera:
+    if found.exif.names_camera:
+        return "photo"
+    if found.screenshot_hint:
+        return "screenshot"
+    if found.exif.original:
         return "photo"
     width, height = found.size
     tall = max(width, height) / min(width, height) >= SCREEN_ASPECT
-    return "screenshot" if fmt == "png" or tall or found.screenshot_hint else "photo"
+    return "screenshot" if fmt == "png" or tall else "photo"
 
 
 def _measure(image: ImageFile.ImageFile) -> _Measured:
@@ -145,10 +154,11 @@ def _measure(image: ImageFile.ImageFile) -> _Measured:
 
 
 def count_frames(image: ImageFile.ImageFile) -> int:
-    """Frame count; steps through the first frames so Pillow checks each frame's extent
-    against the pixel budget (a GIF frame can claim a canvas far larger than the image)."""
+    """Frame count. GIF frames are stepped through (up to MAX_FRAMES_SCANNED): Pillow grows
+    a GIF's canvas to a frame that claims to lie outside it, and checks that growth against
+    the pixel budget only while seeking. Other formats' frames are never decoded."""
     frames = int(getattr(image, "n_frames", 1) or 1)
-    if frames > 1:
+    if image.format == "GIF" and frames > 1:
         for index in range(1, min(frames, MAX_FRAMES_SCANNED)):
             image.seek(index)
         image.seek(0)
@@ -180,6 +190,7 @@ def _exif_facts(ifd0: dict[int, Any], sub: dict[int, Any]) -> _Exif:
         make=clean_text(ifd0.get(_TAG_MAKE)),
         model=clean_text(ifd0.get(_TAG_MODEL)),
         software=clean_text(ifd0.get(_TAG_SOFTWARE)),
+        comment=clean_text(sub.get(_TAG_COMMENT)),
     )
 
 
@@ -218,11 +229,13 @@ def _parse_offset(text: str | None) -> timezone:
 
 
 def _says_screenshot(image: Image.Image, exif: _Exif) -> bool:
-    """iOS writes "Screenshot" into the XMP UserComment; some Android builds into Software."""
+    """iOS writes "Screenshot" into the EXIF and XMP UserComment; some Android builds into
+    Software."""
     xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
     if isinstance(xmp, str):
         xmp = xmp.encode("utf-8", errors="replace")
-    return b"Screenshot" in xmp or "screenshot" in (exif.software or "").lower()
+    texts = (exif.software or "", exif.comment or "")
+    return b"Screenshot" in xmp or any("screenshot" in text.lower() for text in texts)
 
 
 # --- measures --------------------------------------------------------------------------------

@@ -23,11 +23,17 @@ def _read_shipped(name: str) -> dict[str, Any]:
     return deep_merge(_read_shipped(parent), data) if parent else data
 
 
+def _is_fact(table: dict[str, Any]) -> bool:
+    """A sourced fact ({value|amount, source, confidence}) is replaced whole, never merged,
+    so an override cannot inherit the platform's source for its own value."""
+    return "value" in table or "amount" in table
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value in ``override`` replaces the base value."""
+    """Tables merge key by key; facts and any other value in ``override`` replace the base."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and not _is_fact(value):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
@@ -35,13 +41,18 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of the last key of ``loc`` in a TOML text."""
-    for key in reversed([str(part) for part in loc if isinstance(part, str)]):
-        pattern = re.compile(rf"^\s*(\[.*\b{re.escape(key)}\b.*\]|{re.escape(key)}\s*=)|\b{re.escape(key)}\s*=")
-        for number, line in enumerate(text.splitlines(), start=1):
-            if pattern.search(line):
-                return number
-    return None
+    """Best-effort line of ``loc`` in a TOML text: the first line, after the line naming the
+    outer keys (table header or key), that names the innermost key."""
+    keys = [str(part) for part in loc if isinstance(part, str)]
+    lines = text.splitlines()
+    start, found = 0, None
+    for key in keys:
+        pattern = re.compile(rf"(^|[\s\[.{{,]){re.escape(key)}(\s*=|\s*\]|\.)")
+        for number in range(start, len(lines)):
+            if pattern.search(lines[number]):
+                start, found = number, number + 1
+                break
+    return found
 
 
 def _describe(error: ValidationError, path: Path | None, text: str) -> str:

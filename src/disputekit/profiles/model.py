@@ -112,6 +112,11 @@ class Requirements(Frozen):
     refund_phase_required: BoolValue
 
 
+class Privacy(Frozen):
+    mask_phones: BoolValue
+    mask_addresses: BoolValue
+
+
 class ProfileInfo(Frozen):
     id: str
     version: str
@@ -129,6 +134,7 @@ class Profile(Frozen):
     wording: Wording
     grounds: dict[str, Ground]
     requirements: Requirements
+    privacy: Privacy
 
     def state(self, name: str) -> StateRule | None:
         return self.states.get(name)

@@ -9,6 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak
 
+from disputekit.mask import mask
 from disputekit.models.facts import (
     ChatFacts,
     DocumentFacts,
@@ -42,27 +43,26 @@ def chat(w: Writer, d: DossierData, e: Exhibit, facts: ChatFacts) -> list[Flowab
     lang = d.lang
     story = [w.p(t("msg_count", lang, n=len(facts.messages), enc=facts.encoding, ch=facts.channel), "small"),
              w.space(2)]
-    rows: list[list[Any]] = []
-    style: list[tuple[Any, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
     marks = set(e.item.marks)
-    for row, m in enumerate(facts.messages):
+    privacy = d.ctx.profile.privacy
+    for m in facts.messages:
+        # One paragraph per message (header line + body), coloured by role: reportlab's CJK
+        # line breaking is slow, and table cells are wrapped twice, so no table here.
         when = m.time.strftime("%Y-%m-%d %H:%M:%S") if m.time else "—"
         flags = []
         if m.index in marks:
             flags.append("★ " + t("key_message", lang))
         if m.recalled:
             flags.append(t("recalled", lang))
-        head = f"#{m.index} {m.sender}\n{when}" + (f"\n{' · '.join(flags)}" if flags else "")
-        rows.append([w.p(head, "small"), w.p(m.text or "—", "cell")])
-        bg = MARK_BG if m.index in marks else ROLE_BG[m.role]
-        style.append(("BACKGROUND", (0, row), (-1, row), colors.HexColor(bg)))
-        if m.index in marks:
-            style.append(("BOX", (0, row), (-1, row), 1, colors.HexColor("#d19a00")))
-    if rows:
-        story.append(w.table(rows, [42 * mm, FRAME_W - 42 * mm], style))
+        head = f"#{m.index}  {m.sender}  {when}" + (f"  {' · '.join(flags)}" if flags else "")
+        key = m.index in marks
+        story.append(w.rich(
+            [(head, 'size="7.5" color="#555555"'), (mask(m.text, privacy) or "—", "")], "cell",
+            backColor=colors.HexColor(MARK_BG if key else ROLE_BG[m.role]),
+            borderColor=colors.HexColor("#d19a00") if key else None, borderWidth=1 if key else 0,
+            borderPadding=(3, 4, 3, 4), leftIndent=4 + (24 if m.role == Role.SELLER else 0),
+            rightIndent=4 + (0 if m.role == Role.SELLER else 24), spaceBefore=3, spaceAfter=4,
+        ))
     return story
 
 

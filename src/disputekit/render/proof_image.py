@@ -10,8 +10,9 @@ Three steps, each testable alone:
 
 * :func:`proof_card` picks the content from the rule context (pure data, no pixels);
 * :func:`render_card` draws it at a given width with Noto Sans CJK SC (emoji fallback);
-* :func:`fit_proof` tries widths and JPEG qualities in :data:`FIT_STEPS` until the bytes fit,
-  and raises :class:`ProofImageTooLarge` naming the smallest result when nothing does.
+* :func:`fit_proof` tries the steps of :data:`FIT_STEPS` (narrower, lower quality, smaller
+  photos, and last less text) until the bytes fit, and raises :class:`ProofImageTooLarge`
+  naming the smallest result when nothing does.
 
 Output is deterministic: fixed fonts and layout engine, no EXIF, fixed encoder settings.
 """
@@ -32,8 +33,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from disputekit.draft.facts import courier_label
 from disputekit.errors import VerificationFailed
+from disputekit.mask import mask
 from disputekit.models.evidence import EvidenceItem
 from disputekit.models.facts import Message, PhotoFacts, Role, TrackingEvent, TrackingFacts
+from disputekit.profiles.model import Privacy
 from disputekit.render import fontbuild
 from disputekit.render.text_runs import FontCoverage, split_runs
 from disputekit.rules.context import Exhibit, RuleContext
@@ -149,9 +152,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "return_tracking": "退货物流记录", "signer": "签收人",
         "chat": "聊天记录", "key": "关键消息", "buyer": "买家", "seller": "卖家", "system": "系统",
         "more": "另有 {n} 条标记消息见证据 {ids}",
-        "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件", "photos": "商品照片",
+        "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件",
         "before_shipment": "出库照片", "returned_item": "退回商品照片", "other": "照片",
-        "exhibit": "证据",
     },
     "en": {
         "title": "Refund refusal evidence", "order": "Order", "refund": "Refund",
@@ -160,9 +162,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "chat": "Chat", "key": "key messages", "buyer": "Buyer", "seller": "Seller",
         "system": "System",
         "more": "{n} more marked messages in exhibit {ids}", "taken": "taken {t}",
-        "no_time": "no capture time", "case": "Case", "photos": "Item photos",
+        "no_time": "no capture time", "case": "Case",
         "before_shipment": "outbound photo", "returned_item": "returned item", "other": "photo",
-        "exhibit": "exhibit",
     },
 }
 
@@ -214,7 +215,7 @@ def _tracking_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
         found = ctx.return_tracking() if tag == "return" else ctx.shipment_tracking()
         for exhibit, facts in found[:1]:
             if facts.events:
-                yield _tracking_section(exhibit, facts, tag, lang)
+                yield _tracking_section(exhibit, facts, tag, lang, ctx.profile.privacy)
 
 
 def key_events(facts: TrackingFacts) -> tuple[list[TrackingEvent], TrackingEvent]:
@@ -228,7 +229,9 @@ def key_events(facts: TrackingFacts) -> tuple[list[TrackingEvent], TrackingEvent
     return list(dict.fromkeys(chosen)), key
 
 
-def _tracking_section(exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: str) -> ProofSection:
+def _tracking_section(
+    exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: str, privacy: Privacy
+) -> ProofSection:
     t = _t(lang)
     events, key = key_events(facts)
     courier = courier_label(facts.courier, lang) if facts.courier else facts.courier_name or ""
@@ -239,7 +242,7 @@ def _tracking_section(exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: st
         head = _time(event.time)
         if event is key and facts.signer and event.status.value != "refused":
             head += f" · {t['signer']}: {facts.signer}"
-        rows.append(ProofRow("key" if event is key else "event", head, event.text))
+        rows.append(ProofRow("key" if event is key else "event", head, mask(event.text, privacy)))
     return ProofSection("tracking", heading, tuple(rows))
 
 
@@ -251,7 +254,7 @@ def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
         if not marked:
             continue
         shown, budget = marked[:budget], max(budget - len(marked), 0)
-        rows = tuple(_chat_row(m, lang) for m in shown)
+        rows = tuple(_chat_row(m, lang, ctx.profile.privacy) for m in shown)
         more = t["more"].replace("{ids}", exhibit.id)
         if rows:
             heading = f"{t['chat']} {exhibit.id} · {t['key']}"
@@ -261,12 +264,12 @@ def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
 _ROLE_STYLE: dict[Role, RowStyle] = {Role.BUYER: "buyer", Role.SELLER: "seller"}
 
 
-def _chat_row(message: Message, lang: str) -> ProofRow:
+def _chat_row(message: Message, lang: str, privacy: Privacy) -> ProofRow:
     t = _t(lang)
     style = _ROLE_STYLE.get(message.role, "other")
     who = t.get(message.role.value, "")
     head = f"{who} {message.sender} · {_time(message.time)}".strip()
-    return ProofRow(style, head, " ".join(message.text.split()))
+    return ProofRow(style, head, mask(" ".join(message.text.split()), privacy))
 
 
 def _photos(ctx: RuleContext, store: ObjectStore, lang: str) -> Iterator[ProofPhoto]:
@@ -346,39 +349,61 @@ class _Face:
 # ---------------------------------------------------------------------------- wrapping
 
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%”’")
-_NO_LINE_END = frozenset("（《「『【〔([{“‘")
+_OPENERS = "（《「『【〔([{“‘"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./@:#%+*]*|\s+|.", re.S)
 _ELLIPSIS = "…"
 
 
 def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str]:
-    """Greedy line breaking: Latin words and numbers kept whole, CJK broken anywhere, closing
-    punctuation never starts a line (it may hang past ``width``), opening punctuation never ends
-    one; past ``max_lines`` the last line ends in …."""
+    """Greedy line breaking: Latin words and numbers kept whole (unless wider than a line),
+    CJK broken anywhere, closing punctuation never starts a line (it hangs past ``width``),
+    opening punctuation never ends one; past ``max_lines`` the last line ends in …."""
     lines: list[str] = []
     line = ""
     for token in _TOKEN.findall(" ".join(text.split())):
-        if measure(line + token) <= width or (token[0] in _NO_LINE_START and line):
+        if token.isspace():
+            line += " " if line else ""  # a space never starts a line
+        elif measure(line + token) <= width or (token[0] in _NO_LINE_START and line.strip()):
             line += token
-        elif token.isspace():
-            lines, line = [*lines, line], ""
-        elif measure(token) > width:
-            lines, line = _break_chars(lines, line, token, measure, width)
         else:
-            keep = line.rstrip("".join(_NO_LINE_END)) or line
-            lines, line = [*lines, keep.rstrip()], line[len(keep) :] + token
-    lines = [ln for ln in [*lines, line] if ln.strip()]
+            lines, line = _flush(lines, line)
+            if measure(line + token) <= width:
+                line += token
+            else:
+                lines, line = _break_chars(lines, line, token, measure, width)
+    lines = [*lines, line.rstrip()] if line.strip() else lines
     if len(lines) <= max_lines:
-        return lines
+        return _no_widow(lines)
     return [*lines[: max_lines - 1], _ellipsize(lines[max_lines - 1], measure, width)]
+
+
+def _no_widow(lines: list[str]) -> list[str]:
+    """A last line of one CJK character takes the previous line's last CJK character along."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or len(lines[-2]) < 3:
+        return lines
+    prev, moved = lines[-2][:-1], lines[-2][-1]
+    if not (_is_cjk(moved) and _is_cjk(lines[-1])) or prev[-1] in _OPENERS:
+        return lines
+    return [*lines[:-2], prev, moved + lines[-1]]
+
+
+def _is_cjk(ch: str) -> bool:
+    return ch.isalpha() and (0x2E80 <= ord(ch) <= 0x9FFF or 0x20000 <= ord(ch) <= 0x3FFFF)
+
+
+def _flush(lines: list[str], line: str) -> tuple[list[str], str]:
+    """End ``line``; trailing opening punctuation moves on to start the next line."""
+    base = line.rstrip()
+    keep = base.rstrip(_OPENERS) or base
+    return ([*lines, keep] if keep else lines), base[len(keep) :]
 
 
 def _break_chars(
     lines: list[str], line: str, token: str, measure: Callable[[str], float], width: float
 ) -> tuple[list[str], str]:
     for ch in token:
-        if measure(line + ch) > width and line:
-            lines, line = [*lines, line], ""
+        if measure(line + ch) > width and line.strip() and ch not in _NO_LINE_START:
+            lines, line = _flush(lines, line)
         line += ch
     return lines, line
 

@@ -35,15 +35,29 @@ class Writer:
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
         self.styles = {name: fonts.paragraph_style(name, **spec) for name, spec in STYLE_SPECS.items()}
+        self._variants: dict[tuple[str, str], Any] = {}
+
+    def style(self, name: str, **overrides: Any) -> Any:
+        """A named style, or a cached variant of it with ``overrides``."""
+        if not overrides:
+            return self.styles[name]
+        key = (name, repr(sorted(overrides.items())))
+        if key not in self._variants:
+            self._variants[key] = self.fonts.paragraph_style(f"{name}-{len(self._variants)}",
+                                                             parent=self.styles[name], **overrides)
+        return self._variants[key]
 
     def p(self, text: str, style: str = "body", link: str | None = None, **overrides: Any) -> Flowable:
         markup = self.fonts.markup(text)
         if link:
             markup = f'<a href="#{link}" color="#1a4fa0">{markup}</a>'
-        st = self.styles[style]
-        if overrides:
-            st = self.fonts.paragraph_style(f"{style}-x", parent=st, **overrides)
-        return Paragraph(markup, st)
+        return Paragraph(markup, self.style(style, **overrides))
+
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
+        """One paragraph of several lines; each part is (text, <font> attributes)."""
+        lines = [f"<font {attrs}>{self.fonts.markup(text)}</font>" if attrs else self.fonts.markup(text)
+                 for text, attrs in parts]
+        return Paragraph("<br/>".join(lines), self.style(style, **overrides))
 
     def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
               repeat: int = 0) -> Flowable:
@@ -69,6 +83,10 @@ class Collector(Writer):
 
     def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
               repeat: int = 0) -> Flowable:
+        return Spacer(0, 0)
+
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
+        self.texts.extend(text for text, _ in parts)
         return Spacer(0, 0)
 
     def note(self, *texts: str) -> None:

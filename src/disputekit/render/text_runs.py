@@ -97,6 +97,8 @@ def split_runs(
     """
     chain = _chain(fonts)
     main = chain[0]
+    if text and _VS16 not in text and main.codepoints.issuperset(map(ord, text)):
+        return [(main.name, text)]  # fast path: the main font draws all of it (most text)
     runs: list[tuple[str, str]] = []
     uncovered: list[int] = []
     previous: int | None = None

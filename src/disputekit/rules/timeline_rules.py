@@ -15,6 +15,7 @@ LABELS = {
     "ordered_at": ("下单", "order"), "paid_at": ("付款", "payment"),
     "shipped_at": ("发货", "shipment"), "signed_at": ("签收", "signing"),
     "requested_at": ("退款申请", "refund request"),
+    "state_since": ("进入当前状态", "current state's start"),
 }
 
 
@@ -43,7 +44,7 @@ def order(ctx: RuleContext) -> list[Finding]:
 def future(ctx: RuleContext) -> list[Finding]:
     c = ctx.case
     out = []
-    for key in ("ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at"):
+    for key in ("ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since"):
         value = getattr(c, key)
         if value and value > ctx.now:
             out.append(make("timeline.future", B,
@@ -53,8 +54,8 @@ def future(ctx: RuleContext) -> list[Finding]:
         when = getattr(e.facts, "taken_at", None) or getattr(e.facts, "signed_at", None)
         if when and when > ctx.now:
             out.append(make("timeline.future", B,
-                f"{e.id} 的时间 {when:%Y-%m-%d %H:%M} 在当前时间之后，设备时间可能有误，证据可能不被采信。",
-                f"{e.id} carries the time {when:%Y-%m-%d %H:%M}, in the future; the device clock may be wrong and the evidence doubted.",
+                f"{e.id} 的时间 {when:%Y-%m-%d %H:%M} 在当前时间之后：设备时间可能有误（证据可能不被采信），或 --now 早于实际情况。请核对两者。",
+                f"{e.id} carries the time {when:%Y-%m-%d %H:%M}, in the future: the device clock may be wrong (the evidence may be doubted) or --now is too early. Check both.",
                 [e.id]))
     return out
 
