@@ -36,7 +36,7 @@ def make_photo(path: Path, seed: int) -> None:
     rgb = np.stack([base, base[::-1], np.roll(base, seed * 31, axis=1)], axis=2) // 2 + noise
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "Apple", "iPhone 13"
-    exif.get_ifd(0x8769)[0x9003] = "2025:04:16 14:%02d:00" % (seed % 60)
+    exif.get_ifd(0x8769)[0x9003] = f"2025:04:16 14:{seed % 60:02d}:00"
     Image.fromarray(rgb.astype(np.uint8)).save(path, "JPEG", quality=88, exif=exif)
 
 

@@ -35,7 +35,6 @@ from disputekit.timeline import build_timeline
 from disputekit.validate import check_case, context_for
 
 
-
 def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
     entries = [
         {"decision": e["action"], "at": e["at"], **e.get("details", {})}
