@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from pikepdf import pdfa
 
 from disputekit.archive import Query, archive_case, search
@@ -25,7 +26,7 @@ from disputekit.archive.record import dumps, read_manifest, sealed
 from disputekit.case import open_case, write_case_file
 from disputekit.cli.main import cli
 from disputekit.clock import parse_time
-from disputekit.errors import BlockingFindings, InputFileError, VerificationFailed
+from disputekit.errors import BlockingFindings, CaseError, InputFileError, VerificationFailed
 from disputekit.manifest import state_hash
 from disputekit.models.case import CaseFile
 from disputekit.review import ApprovalMissing, approve
@@ -300,10 +301,23 @@ def test_a_damaged_case_is_not_sealed(case_dir: Path, tmp_path: Path) -> None:
         "Run `disputekit verify CASE` for details.")
 
 
+def test_a_case_changed_while_archiving_is_not_sealed(case_dir: Path, tmp_path: Path) -> None:
+    def meddling(case: Path, out_dir: Path, now: datetime) -> Path:
+        edit_facts(case, buyer_claim="买家又改口了")
+        return fake_dossier(case, out_dir, now)
+
+    with pytest.raises(CaseError) as err:
+        seal(case_dir, tmp_path / "archive", make_dossier=meddling)
+    assert err.value.exit_code == 5
+    assert err.value.message("en") == (
+        "The case changed while archiving; nothing was archived. Run `archive` again.")
+    assert list((tmp_path / "archive").glob("2025/*/*/v*")) == []
+
+
 # --------------------------------------------------------------------------- tier 3: CLI
 
 
-def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner(env={"DISPUTEKIT_REQUIRE_APPROVAL": "0", **(env or {})}).invoke(
         cli, ["--lang", "en", *args])
 

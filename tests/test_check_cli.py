@@ -113,15 +113,29 @@ def test_times_in_the_wrong_order_are_findings(tmp_path: Path) -> None:
         "Check case.toml."]
 
 
-def test_unparseable_time_is_a_clear_error(tmp_path: Path) -> None:
+def test_unparseable_time_is_a_blocking_finding_not_a_crash(tmp_path: Path) -> None:
     make_case_dir(tmp_path / "a", case(), signed_evidence())
     toml = tmp_path / "a" / "case.toml"
     toml.write_text(toml.read_text("utf-8").replace('shipped_at = "2025-04-16T15:20:00+08:00"',
                                                      'shipped_at = "last tuesday"'), "utf-8")
+    code, data = check_json(tmp_path / "a")
+    assert code == 3
+    assert [f["message"] for f in data["findings"] if f["rule"] == "case.times"] == [
+        "case.toml: shipped_at = 'last tuesday' is not a time (expected YYYY-MM-DD HH:MM); "
+        "it was ignored. Fix it."]
+
+
+def test_unparseable_required_time_is_a_clear_error(tmp_path: Path) -> None:
+    make_case_dir(tmp_path / "a", case(), signed_evidence())
+    toml = tmp_path / "a" / "case.toml"
+    text = toml.read_text("utf-8")
+    start = text.index("requested_at = ")
+    end = text.index("\n", start)
+    toml.write_text(text[:start] + 'requested_at = "soon"' + text[end:], "utf-8")
     result = check(tmp_path / "a")
     assert result.exit_code == 5
     assert "case.toml is invalid" in result.stderr
-    assert f"{toml}: shipped_at → " in result.stderr
+    assert f"{toml}: requested_at → " in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,7 +56,7 @@ def edit_facts(case_dir: Path, **update: object) -> None:
     write_case_file(case.paths, CaseFile.model_validate(data))
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, ["--lang", "en", *args])
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from disputekit.archive import Query, reindex, search
 from disputekit.archive.index import record_version
@@ -141,7 +141,7 @@ def test_search_outside_an_archive(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, ["--lang", "en", *args])
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from PIL import Image
 
 from disputekit.archive import reindex
@@ -77,7 +77,7 @@ def test_chart_is_a_png_with_a_bar_per_ground(archive: Path) -> None:
     assert render_chart(archive_stats(archive)) == data  # deterministic
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, ["--lang", "en", *args])
 
 

@@ -4,13 +4,14 @@ codes (0 intact, 4 damaged, 5 not a known kind of path)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,6 +222,25 @@ def test_dossier_without_a_manifest(tmp_path: Path) -> None:
     assert problems(junk)[0].startswith("junk.pdf: cannot be read as a PDF")
 
 
+@pytest.mark.skipif(importlib.util.find_spec("disputekit.assemble") is None,
+                    reason="the dossier builder is not in this tree yet")
+def test_a_built_dossier_against_its_embedded_manifest(world: Path, tmp_path: Path) -> None:
+    from disputekit.assemble import build_dossier
+    from disputekit.models.build import BuildOptions
+
+    built = build_dossier(world / "case", BuildOptions(now=T0, out_dir=tmp_path / "out",
+                                                       upload=False)).dossier
+    assert problems(built) == []
+    with pikepdf.open(built, allow_overwriting_input=True) as pdf:
+        name = next(n for n in pdf.attachments if n.startswith("E1_"))
+        stream = pdf.attachments[name].get_file().obj
+        stream.write(stream.read_bytes() + b"\n")
+        pdf.save()
+    item = open_case(world / "case").evidence.items[0]
+    assert problems(built) == [
+        f"dossier.pdf: E1 ({item.name}) is not attached with the manifest's sha256"]
+
+
 def test_unknown_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as err:
         verify_path(tmp_path)
@@ -233,7 +253,7 @@ def test_unknown_folder_is_a_clear_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, ["--lang", "en", *args])
 
 

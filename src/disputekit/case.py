@@ -81,8 +81,13 @@ class Case:
 
 
 def load_case_file(path: Path) -> CaseFile:
+    return validate_case_data(read_case_data(path), path)
+
+
+def read_case_data(path: Path) -> dict[str, Any]:
+    """case.toml as a dict (no validation yet)."""
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise CaseError(
             f"{path.parent} 不是案件文件夹（缺少 case.toml）。",
@@ -96,6 +101,9 @@ def load_case_file(path: Path) -> CaseFile:
             fix_zh="请修正该行的 TOML 语法（字符串要加引号）。",
             fix_en="Fix the TOML syntax on that line (strings need quotes).",
         ) from None
+
+
+def validate_case_data(raw: dict[str, Any], path: Path) -> CaseFile:
     try:
         return CaseFile.model_validate(raw)
     except ValidationError as exc:

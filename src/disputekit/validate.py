@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from disputekit.advice import Advice, advise
-from disputekit.case import Case
+from disputekit.case import Case, CasePaths, load_evidence, read_case_data, validate_case_data
 from disputekit.deadline import Deadline, compute_deadline
+from disputekit.models.case import CaseFile
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
 from disputekit.rules.context import RuleContext, exhibits_of
@@ -58,12 +61,39 @@ def context_for(case: Case, profile: Profile, now: datetime, ground: str | None)
     )
 
 
+OPTIONAL_TIMES = ("ordered_at", "paid_at", "shipped_at", "signed_at", "state_since", "deadline")
+
+
+def open_case_lenient(root: Path) -> tuple[Case, list[Finding]]:
+    """Open a case for checking: an unreadable optional time becomes a blocking finding
+    (and is ignored) instead of stopping the check. Anything else is still an error."""
+    paths = CasePaths(root)
+    raw = read_case_data(paths.case_toml)
+    try:
+        facts = CaseFile.model_validate(raw)
+        return Case(paths, facts, load_evidence(paths.evidence)), []
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        if not bad or not bad <= set(OPTIONAL_TIMES):
+            validate_case_data(raw, paths.case_toml)  # raises the usual CaseError
+            raise
+    findings = [
+        Finding(rule="case.times", severity=Severity.BLOCKING,
+                zh=f"case.toml 中 {key} = {raw[key]!r} 无法识别为时间（应为 YYYY-MM-DD HH:MM），检查时已忽略。请改正。",
+                en=f"case.toml: {key} = {raw[key]!r} is not a time (expected YYYY-MM-DD HH:MM); it was ignored. Fix it.")
+        for key in sorted(bad)
+    ]
+    facts = CaseFile.model_validate({k: v for k, v in raw.items() if k not in bad})
+    return Case(paths, facts, load_evidence(paths.evidence)), findings
+
+
 def check_case(
-    case: Case, *, now: datetime, ground: str | None = None, profile_path: Path | None = None
+    case: Case, *, now: datetime, ground: str | None = None, profile_path: Path | None = None,
+    extra: list[Finding] | None = None,
 ) -> CheckReport:
     profile = load_profile(case.facts.platform, profile_path)
     ctx = context_for(case, profile, now, ground)
-    findings = evaluate(ctx)
+    findings = sorted([*(extra or []), *evaluate(ctx)], key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckReport(
         case_id=case.case_id, ground=ctx.ground_id, findings=findings,
         deadline=compute_deadline(case.facts, profile), advice=advise(case.facts, profile, findings),

@@ -205,7 +205,8 @@ class Query:
     limit: int = 100
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[Any] = []
         for column, value in (("order_id", self.order), ("refund_id", self.refund),
                               ("buyer", self.buyer), ("seller", self.seller),
                               ("ground", self.ground)):

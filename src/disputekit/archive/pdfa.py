@@ -26,17 +26,29 @@ MANIFEST_NAME = "manifest.json"
 EXTRA_MIME = {".heic": "image/heic", ".heif": "image/heif", ".jsonl": "application/jsonl"}
 
 
+def _missing(exc: ImportError) -> UsageError:
+    return UsageError(
+        f"归档和校验需要 PDF/A 组件（pikepdf[pdfa]）：{exc}",
+        f"Archiving and verifying need the PDF/A components (pikepdf[pdfa]): {exc}",
+        fix_zh='请安装：pip install "disputekit[archive]"',
+        fix_en='Install them: pip install "disputekit[archive]"',
+    )
+
+
+def load_pikepdf() -> ModuleType:
+    try:
+        import pikepdf
+    except ImportError as exc:
+        raise _missing(exc) from None
+    return pikepdf
+
+
 def load_pdfa() -> ModuleType:
     """``pikepdf.pdfa``, or a clear error naming the extra to install."""
     try:
         from pikepdf import pdfa
     except ImportError as exc:
-        raise UsageError(
-            f"归档需要 PDF/A 校验组件：{exc}",
-            f"Archiving needs the PDF/A validator: {exc}",
-            fix_zh='请安装：pip install "disputekit[archive]"',
-            fix_en='Install it: pip install "disputekit[archive]"',
-        ) from None
+        raise _missing(exc) from None
     return pdfa
 
 
@@ -107,8 +119,7 @@ def write_pdfa(source: Path, dest: Path, attachments: list[Attachment], info: Do
                moment: datetime) -> None:
     """Write ``dest`` as validated PDF/A-3b, or raise VerificationFailed and write nothing."""
     pdfa = load_pdfa()
-    import pikepdf
-
+    pikepdf = load_pikepdf()
     try:
         pdf = pikepdf.open(source)
     except pikepdf.PdfError as exc:
@@ -172,8 +183,7 @@ def _embedded(name: str, spec: Any) -> tuple[Embedded, bytes]:
 
 def read_embedded(path: Path) -> EmbeddedFiles:
     """Every embedded file hashed (decoded in memory one at a time); ValueError if unreadable."""
-    import pikepdf
-
+    pikepdf = load_pikepdf()
     files: dict[str, Embedded] = {}
     manifest = None
     try:

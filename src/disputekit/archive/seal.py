@@ -346,8 +346,9 @@ def _approval(case: Case) -> dict[str, Any] | None:
     if not approvals:
         return None
     last = approvals[-1]
+    state = state_of(case)
     return {**last.to_json(), "fresh": last.state_hash == state_hash(case),
-            "review_state": str(state_of(case))}
+            "review_state": state.value if state else None}
 
 
 def _manifest(case: Case, number: int, previous: dict[str, Any] | None,

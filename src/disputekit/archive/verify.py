@@ -330,10 +330,12 @@ def _parse(data: bytes | None) -> dict[str, Any] | None:
 
 def _attachment_problems(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     by_name = expected.get("attachments")
-    if not isinstance(by_name, dict):
+    if not isinstance(by_name, dict):  # a `build` dossier: exhibits listed, maybe not all attached
         hashes = {e.sha256 for e in found.values()}
+        chosen = expected.get("attached")
         return [f"{e.get('id')} ({e.get('name')}) is not attached with the manifest's sha256"
-                for e in expected.get("exhibits", []) if e.get("sha256") not in hashes]
+                for e in expected.get("exhibits", [])
+                if (chosen is None or e.get("id") in chosen) and e.get("sha256") not in hashes]
     problems = []
     for name, want in sorted(by_name.items()):
         got = found.get(name)

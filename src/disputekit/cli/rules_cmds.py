@@ -17,7 +17,7 @@ from disputekit.i18n import current_lang, pick
 from disputekit.models.case import GROUND_IDS
 from disputekit.queue import build_queue
 from disputekit.render.check_text import check_lines, queue_lines
-from disputekit.validate import check_case
+from disputekit.validate import check_case, open_case_lenient
 
 profile_opt = click.option(
     "--profile", "profile_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -45,8 +45,9 @@ def check_cmd(case_dir: Path, ground: str | None, profile_path: Path | None, now
         disputekit check CASE
         disputekit check CASE --ground goods_signed --now 2025-04-21T09:00+08:00 --json
     """
-    report = check_case(open_case(case_dir), now=clock_now(now), ground=ground,
-                        profile_path=profile_path)
+    case, problems = open_case_lenient(case_dir)
+    report = check_case(case, now=clock_now(now), ground=ground, profile_path=profile_path,
+                        extra=problems)
     if as_json:
         emit_json(report.to_json(current_lang()))
     else:

@@ -60,6 +60,8 @@ def handle_errors(func: F) -> F:
             sys.exit(int(ExitCode.INTERRUPTED))
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:  # e.g. `disputekit list CASE | head`
+            sys.exit(0)
         except OSError as exc:
             if verbose:
                 logging.exception("details")

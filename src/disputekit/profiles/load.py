@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from importlib import resources
@@ -68,7 +69,20 @@ def _describe(error: ValidationError, path: Path | None, text: str) -> str:
 
 
 def load_profile(platform: str, override: Path | None = None) -> Profile:
-    """The profile for ``platform`` ("taobao"/"tmall"), with a shop's file merged on top."""
+    """The profile for ``platform`` ("taobao"/"tmall"), with a shop's file merged on top.
+
+    Profiles are immutable, so each (platform, override file state) is loaded once per
+    process: the daily queue checks hundreds of cases.
+    """
+    stamp = None
+    if override is not None and override.is_file():
+        info = override.stat()
+        stamp = (str(override.resolve()), info.st_mtime_ns, info.st_size)
+    return _load_cached(platform, override, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(platform: str, override: Path | None, stamp: tuple[str, int, int] | None) -> Profile:
     if platform not in SHIPPED:
         raise ProfileError(
             f"没有平台 {platform!r} 的规则配置。", f"No profile for platform {platform!r}.",
