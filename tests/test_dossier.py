@@ -186,3 +186,24 @@ def test_cover_renders_with_text(built_a: tuple[Path, PdfReader], tmp_path: Path
 
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
     assert ImageStat.Stat(image).mean[0] < 250  # not a blank page
+
+
+def test_changed_original_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    import os
+
+    from disputekit.case import open_case
+    from disputekit.errors import VerificationFailed
+
+    case = sample_case("signed-not-received", tmp_path / "e")
+    item = open_case(case).evidence.by_id("E4")
+    assert item is not None
+    path = case / ".disputekit/objects" / item.sha256[:2] / item.sha256[2:]
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(VerificationFailed) as caught:
+        build_dossier(case, BuildOptions(now=NOW["signed-not-received"]))
+    assert caught.value.message("en").startswith(
+        "The original of E4 is missing or changed on disk (SHA-256 mismatch); no dossier was built.")
+    assert not (case / "out" / "dossier.pdf").exists() and not (case / "out" / "upload").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab import rl_config
@@ -16,7 +17,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from disputekit.case import Case, open_case
 from disputekit.draft.reason import Draft, draft_reason
-from disputekit.errors import BlockingFindings
+from disputekit.errors import BlockingFindings, VerificationFailed
 from disputekit.manifest import build_manifest, dossier_id
 from disputekit.models.build import BuildOptions, BuildResult
 from disputekit.profiles.load import load_profile
@@ -31,6 +32,7 @@ from disputekit.render.pdf_post import Attachment, finish_pdf, manifest_attachme
 from disputekit.render.story import Collector, Writer
 from disputekit.render.verify_pdf import verify_dossier
 from disputekit.store.atomic import fsync_dir
+from disputekit.store.hashing import sha256_file
 from disputekit.timeline import build_timeline
 from disputekit.validate import check_case, context_for
 
@@ -102,8 +104,34 @@ def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
     ]
 
 
-def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
+Progress = Callable[[str, str], None]
+
+
+def _quiet(_zh: str, _en: str) -> None:
+    return None
+
+
+def verify_objects(case: Case) -> None:
+    """Every original must still hash to its exhibit's SHA-256 before anything is built."""
+    bad = []
+    for item in case.evidence.items:
+        path = case.store.path_for(item.sha256)
+        if not path.is_file() or sha256_file(path)[0] != item.sha256:
+            bad.append(item.id)
+    if bad:
+        ids = ", ".join(bad)
+        raise VerificationFailed(
+            f"证据 {ids} 的原始文件已缺失或被改动（SHA-256 不符），不能生成证据包。",
+            f"The original of {ids} is missing or changed on disk (SHA-256 mismatch); no dossier was built.",
+            fix_zh="运行 disputekit verify CASE 查看详情，从备份恢复原件。",
+            fix_en="Run `disputekit verify CASE` for details and restore the original from a backup.",
+        )
+
+
+def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     case = open_case(case_dir)
+    progress("检查证据…", "Checking the evidence…")
+    verify_objects(case)
     report = check_case(case, now=options.now, ground=options.ground, profile_path=options.profile_path)
     if not report.ready and not options.draft:
         blocking = [f.message() for f in report.findings if f.severity == "blocking"]
@@ -124,7 +152,9 @@ def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dk-build-", dir=out_dir) as tmp:
         work = Path(tmp)
-        images = prepare_images(_image_jobs(case, work), jobs=options.jobs)
+        jobs = _image_jobs(case, work)
+        progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")
+        images = prepare_images(jobs, jobs=options.jobs)
         attached = _attached(case, None if options.pdfa else options.attach_budget)
         manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
         reviews, state = _reviews(case)
@@ -136,6 +166,7 @@ def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
             reviews=reviews, review_state=state, attached=attached,
         )
         rendered = work / "rendered.pdf"
+        progress("排版 PDF…", "Laying out the PDF…")
         slots = render_pdf(data, rendered)
         final = work / "dossier.pdf"
         finish_pdf(
@@ -147,9 +178,11 @@ def build_dossier(case_dir: Path, options: BuildOptions) -> BuildResult:
             metadata=_metadata(case, data, did),
             identity=did + lang + str(options.draft),
         )
+        progress("校验证据包…", "Verifying the dossier…")
         pages = verify_dossier(final, manifest, case)
         upload_dir = None
         if options.upload and draft is not None:
+            progress("生成上传包…", "Making the upload bundle…")
             upload_dir = _build_upload(case, ctx, draft, work / "upload", options, out_dir)
         target = out_dir / ("dossier.pdf" if lang == case.facts.lang or options.out_dir else f"dossier.{lang}.pdf")
         final.replace(target)

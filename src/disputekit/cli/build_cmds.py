@@ -78,9 +78,11 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     """
     options = BuildOptions(now=clock_now(now), lang=lang, out_dir=out_dir, draft=is_draft, ground=ground,
                            jobs=jobs, preparer=resolve_actor(actor) if actor else None)
-    if not as_json:
-        click.echo(pick("正在生成证据包…", "Building the dossier…"), err=True)
-    result = build_dossier(case_dir, options)
+    def progress(zh: str, en: str) -> None:
+        if not as_json:
+            click.echo(pick(zh, en), err=True)
+
+    result = build_dossier(case_dir, options, progress)
     if as_json:
         emit_json(result.to_json())
         return

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -26,6 +27,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from disputekit.errors import VerificationFailed
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
 
 
@@ -44,6 +46,17 @@ def pdf_date(moment: datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S") + tz
 
 
+def _open_evidence(exhibit: str, path: Path) -> PdfWriter:
+    try:
+        return PdfWriter(clone_from=PdfReader(path, strict=False))
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise VerificationFailed(
+            f"证据 {exhibit} 的 PDF 无法读取：{exc}", f"The PDF of {exhibit} cannot be read: {exc}",
+            fix_zh="用 disputekit verify 检查原件；如已损坏，请重新添加可读的版本。",
+            fix_en="Check the original with `disputekit verify`; if damaged, add a readable copy.",
+        ) from None
+
+
 def merge_slots(writer: PdfWriter, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path]) -> None:
     """Draw page ``n`` of each exhibit's PDF, scaled into the slot on page ``page_no``."""
     readers: dict[str, PdfWriter] = {}
@@ -51,7 +64,7 @@ def merge_slots(writer: PdfWriter, slots: Iterable[tuple[int, str, int]], source
     box_h = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H - 28
     for page_no, exhibit, n in slots:
         if exhibit not in readers:  # a writer copy, so rotation can be moved into the content
-            readers[exhibit] = PdfWriter(clone_from=PdfReader(sources[exhibit], strict=False))
+            readers[exhibit] = _open_evidence(exhibit, sources[exhibit])
         reader = readers[exhibit]
         src = reader.pages[n - 1]
         src.transfer_rotation_to_content()
