@@ -14,10 +14,12 @@ from disputekit.collect import AnyFacts, inspect_file
 from disputekit.errors import InputFileError, UsageError
 from disputekit.models.evidence import EvidenceItem, EvidenceList
 from disputekit.models.facts import TrackingFacts
+from disputekit.store.atomic import remove_stale_temps
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
 
 MAX_NAME = 200
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,35 @@ class AddOutcome:
 
 
 def display_name(path: Path) -> str:
-    """The original file name, safe to print: no control characters, bounded length."""
+    """The original file name, safe to print: no control characters, no path separators,
+    bounded length. Display only: objects are named by their SHA-256."""
     name = "".join(ch for ch in path.name if unicodedata.category(ch)[0] != "C")
-    name = re.sub(r"\s+", " ", name).strip() or "unnamed"
+    name = re.sub(r"\s+", " ", name.replace("/", "_").replace("\\", "_")).strip() or "unnamed"
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
+
+
+def _safe_caption(caption: str | None) -> str | None:
+    """A caption as one printable line (terminal control and bidi-override characters go)."""
+    if caption is None:
+        return None
+    return re.sub(r"\s+", " ", _UNSAFE.sub(" ", caption)).strip() or None
+
+
+def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor: str) -> None:
+    """Repair what a killed writer can leave (caller holds the case lock): sweep unfinished
+    temp copies, and record in the audit log exhibits that reached evidence.json just before
+    the process died (evidence.json is written before its audit entry)."""
+    remove_stale_temps(case.paths.objects)
+    remove_stale_temps(case.paths.meta)
+    audited = {
+        exhibit.get("id")
+        for entry in case.audit.entries() if entry.get("action") == "add"
+        for exhibit in entry.get("details", {}).get("exhibits", [])
+    }
+    missing = [item for item in evidence.items if item.id not in audited]
+    if missing:
+        case.audit.append(at, actor, "add", {"recovered": True, "exhibits": [
+            {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind} for i in missing]})
 
 
 def _auto_tag(case: Case, facts: AnyFacts, tag: str | None) -> str | None:
@@ -75,6 +102,7 @@ def add_files(
     parsed = _parse_all(case, files, as_kind, courier)
     with case_lock(case.paths.meta):
         evidence = load_evidence(case.paths.evidence)
+        recover_after_crash(case, evidence, at, actor)
         outcomes: list[AddOutcome] = []
         items = list(evidence.items)
         number = evidence.next_number
@@ -92,7 +120,7 @@ def add_files(
             item = EvidenceItem(
                 id=f"E{number}", kind=facts.kind, name=display_name(path),
                 sha256=stored.sha256, size=stored.size, added_at=at, added_by=actor,
-                caption=caption, tag=_auto_tag(case, facts, tag),  # type: ignore[arg-type]
+                caption=_safe_caption(caption), tag=_auto_tag(case, facts, tag),  # type: ignore[arg-type]
                 facts=facts.model_dump(mode="json"),
             )
             number += 1
@@ -115,6 +143,7 @@ def mark_messages(
     case = open_case(root)
     with case_lock(case.paths.meta):
         evidence = load_evidence(case.paths.evidence)
+        recover_after_crash(case, evidence, at, actor)
         item = evidence.by_id(exhibit)
         if item is None or item.kind != "chat":
             raise UsageError(

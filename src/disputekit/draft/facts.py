@@ -11,6 +11,8 @@ from disputekit.rules.context import RuleContext
 from disputekit.rules.timeline_rules import seven_day_end
 
 QUOTE_MAX = 40
+SIGNER_EN = {"本人": "the addressee (本人)", "家人": "a family member (家人)", "门卫": "the doorman (门卫)",
+             "前台": "the front desk (前台)", "快递柜": "a parcel locker (快递柜)", "驿站代收": "a pickup station (驿站代收)"}
 
 
 def _fmt(value: datetime | None, lang: str) -> str:
@@ -65,7 +67,7 @@ def template_facts(ctx: RuleContext, lang: str) -> dict[str, str]:
         "waybill": waybill,
         "shipped_date": _fmt(c.shipped_at, lang)[: 11 if lang == "zh" else 10],
         "signed_at": _fmt(signed, lang),
-        "signer": signer,
+        "signer": SIGNER_EN.get(signer, signer) if lang == "en" else signer,
         "requested_at": _fmt(c.requested_at, lang),
         "window_end": _fmt(window, lang),
         "return_courier_name": courier_label(r_courier, lang),

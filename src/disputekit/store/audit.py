@@ -38,13 +38,15 @@ class AuditLog:
         self.path = path
 
     def entries(self) -> list[dict[str, Any]]:
+        """Every entry; a torn final line (a writer killed mid-append, no newline yet) is not
+        an entry — the next ``append`` removes it and ``verify`` reports it until then."""
         if not self.path.exists():
             return []
-        out = []
-        for raw in self.path.read_text("utf-8").splitlines():
-            if raw.strip():
-                out.append(json.loads(raw))
-        return out
+        data = self.path.read_bytes()
+        lines = data.split(b"\n")
+        if not data.endswith(b"\n"):
+            lines = lines[:-1]
+        return [json.loads(raw) for raw in lines if raw.strip()]
 
     def _tail(self) -> tuple[int, str]:
         """(last seq, last hash), ignoring a torn final line left by a crash."""
