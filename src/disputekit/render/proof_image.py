@@ -21,51 +21,35 @@ from __future__ import annotations
 
 import functools
 import io
-import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Literal
 
 from fontTools.ttLib import TTCollection
 from PIL import Image, ImageDraw, ImageFont
 
-from disputekit.draft.facts import courier_label
 from disputekit.errors import VerificationFailed
-from disputekit.mask import mask
-from disputekit.models.evidence import EvidenceItem
-from disputekit.models.facts import Message, PhotoFacts, Role, TrackingEvent, TrackingFacts
-from disputekit.profiles.model import Privacy
 from disputekit.render import fontbuild
+from disputekit.render.proof_content import (  # noqa: F401 (re-exported API)
+    COMPACT,
+    FULL,
+    MINIMAL,
+    SHORT,
+    Detail,
+    ProofCard,
+    ProofPhoto,
+    ProofRow,
+    ProofSection,
+    RowStyle,
+    key_events,
+    proof_card,
+)
 from disputekit.render.text_runs import FontCoverage, split_runs
-from disputekit.rules.context import Exhibit, RuleContext
-from disputekit.store.objects import ObjectStore
-
-RowStyle = Literal["key", "event", "buyer", "seller", "other"]
+from disputekit.render.text_wrap import wrap
 
 DESIGN_WIDTH = 1080
 """Width the sizes below are designed for; other widths scale them (never below the minimum)."""
 
 MIN_FONT_PX = 24
 """Smallest font size drawn: Noto's CJK ink is ~0.88 em, so every glyph stays ≥ 21 px tall."""
-
-
-@dataclass(frozen=True)
-class Detail:
-    """How much of the card's text is drawn: lines per message or event, chat messages per
-    chat, tracking events per record (the decisive event is always kept)."""
-
-    name: str
-    text_lines: int
-    chat_rows: int
-    event_rows: int
-
-
-FULL = Detail("full", text_lines=4, chat_rows=8, event_rows=3)
-COMPACT = Detail("compact", text_lines=2, chat_rows=6, event_rows=2)
-SHORT = Detail("short", text_lines=2, chat_rows=4, event_rows=2)
-MINIMAL = Detail("minimal", text_lines=2, chat_rows=2, event_rows=1)
 
 
 @dataclass(frozen=True)
@@ -90,208 +74,6 @@ FIT_STEPS: tuple[FitStep, ...] = (
 longer than quality below 65 does, so quality drops further only at 720 px; then the photo
 thumbnails (the costliest pixels, e.g. grainy low-light shots) shrink; only then is text left
 out — with a note on the card naming the exhibit that holds the rest (the dossier has it all)."""
-
-MAX_CHAT_ROWS = FULL.chat_rows
-MAX_PHOTOS = 2
-ITEM_TAGS = ("before_shipment", "returned_item")
-_KEY_STATUSES = frozenset({"signed", "signed_proxy", "locker", "refused", "returned"})
-
-# ---------------------------------------------------------------------------- content
-
-
-@dataclass(frozen=True)
-class ProofRow:
-    style: RowStyle
-    head: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ProofSection:
-    """A titled list of rows. ``more`` (with ``{n}``) is shown when rows are left out;
-    ``hidden`` rows were left out already when the card was made."""
-
-    kind: Literal["tracking", "chat"]
-    heading: str
-    rows: tuple[ProofRow, ...]
-    more: str = ""
-    hidden: int = 0
-
-    def visible(self, detail: Detail) -> tuple[tuple[ProofRow, ...], str]:
-        """The rows drawn at ``detail`` (tracking keeps its latest, decisive rows) and the note."""
-        if self.kind == "tracking":
-            return self.rows[-detail.event_rows :], ""
-        shown = self.rows[: detail.chat_rows]
-        left = self.hidden + len(self.rows) - len(shown)
-        return shown, self.more.format(n=left) if left and self.more else ""
-
-
-@dataclass(frozen=True)
-class ProofPhoto:
-    exhibit: str
-    path: Path
-    sha256: str
-    caption: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ProofCard:
-    title: str
-    ids: str
-    lines: tuple[str, ...]
-    sections: tuple[ProofSection, ...]
-    photos: tuple[ProofPhoto, ...] = ()
-    photos_first: bool = False
-    footer: str = ""
-
-
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "拒绝退款举证", "order": "订单号", "refund": "退款编号", "ground": "拒绝理由",
-        "basis": "依据", "buyer_is": "买家", "item": "商品", "tracking": "物流记录",
-        "return_tracking": "退货物流记录", "signer": "签收人",
-        "chat": "聊天记录", "key": "关键消息", "buyer": "买家", "seller": "卖家", "system": "系统",
-        "more": "另有 {n} 条标记消息见证据 {ids}",
-        "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件",
-        "before_shipment": "出库照片", "returned_item": "退回商品照片", "other": "照片",
-    },
-    "en": {
-        "title": "Refund refusal evidence", "order": "Order", "refund": "Refund",
-        "ground": "Ground", "basis": "Basis", "buyer_is": "Buyer", "item": "Item",
-        "tracking": "Tracking", "return_tracking": "Return tracking", "signer": "signer",
-        "chat": "Chat", "key": "key messages", "buyer": "Buyer", "seller": "Seller",
-        "system": "System",
-        "more": "{n} more marked messages in exhibit {ids}", "taken": "taken {t}",
-        "no_time": "no capture time", "case": "Case",
-        "before_shipment": "outbound photo", "returned_item": "returned item", "other": "photo",
-    },
-}
-
-
-def _t(lang: str) -> dict[str, str]:
-    return _TEXT["zh" if lang == "zh" else "en"]
-
-
-def _time(value: datetime | None, seconds: bool = True) -> str:
-    if value is None:
-        return ""
-    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
-def proof_card(ctx: RuleContext, store: ObjectStore, lang: str) -> ProofCard:
-    """What the proof image shows, chosen from the evidence for the case's ground."""
-    t = _t(lang)
-    c = ctx.case
-    ground = ctx.ground
-    lines = []
-    if ground is not None:
-        lines.append(f"{t['ground']}: {ground.name_zh if lang == 'zh' else ground.name_en}")
-        lines.append(f"{t['basis']}: {ground.basis}")
-    item = f" · {t['item']}: {c.item_title}" if c.item_title else ""
-    lines.append(f"{t['buyer_is']}: {c.buyer}{item}")
-    photos = tuple(_photos(ctx, store, lang)) if _item_ground(ctx) else ()
-    sections = [*_tracking_sections(ctx, lang), *_chat_sections(ctx, lang)]
-    return ProofCard(
-        title=t["title"], ids=f"{t['order']} {c.order_id} · {t['refund']} {c.refund_id}",
-        lines=tuple(lines), sections=tuple(sections), photos=photos,
-        photos_first=bool(photos), footer=f"{t['case']} {c.case_id} · disputekit",
-    )
-
-
-def _item_ground(ctx: RuleContext) -> bool:
-    ground = ctx.ground
-    return ground is not None and any(need.tag in ITEM_TAGS for need in ground.needs)
-
-
-def _tracking_tags(ctx: RuleContext) -> list[str]:
-    ground = ctx.ground
-    if ground is None:
-        return ["shipment"]
-    return [n.tag or "shipment" for n in ground.needs if "tracking" in n.kinds]
-
-
-def _tracking_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
-    for tag in dict.fromkeys(_tracking_tags(ctx)):
-        found = ctx.return_tracking() if tag == "return" else ctx.shipment_tracking()
-        for exhibit, facts in found[:1]:
-            if facts.events:
-                yield _tracking_section(exhibit, facts, tag, lang, ctx.profile.privacy)
-
-
-def key_events(facts: TrackingFacts) -> tuple[list[TrackingEvent], TrackingEvent]:
-    """The first event, the one before the decisive event, and the decisive event itself
-    (the last signed/locker/refused/returned one, else the latest), in time order."""
-    events = sorted(facts.events, key=lambda e: e.time)
-    decisive = [e for e in events if e.status.value in _KEY_STATUSES]
-    key = decisive[-1] if decisive else events[-1]
-    at = events.index(key)
-    chosen = [events[0], *events[max(at - 1, 0) : at + 1]]
-    return list(dict.fromkeys(chosen)), key
-
-
-def _tracking_section(
-    exhibit: Exhibit, facts: TrackingFacts, tag: str, lang: str, privacy: Privacy
-) -> ProofSection:
-    t = _t(lang)
-    events, key = key_events(facts)
-    courier = courier_label(facts.courier, lang) if facts.courier else facts.courier_name or ""
-    label = t["return_tracking"] if tag == "return" else t["tracking"]
-    heading = f"{label} {exhibit.id} · {courier} {facts.waybill or ''}".rstrip()
-    rows = []
-    for event in events:
-        head = _time(event.time)
-        if event is key and facts.signer and event.status.value != "refused":
-            head += f" · {t['signer']}: {facts.signer}"
-        rows.append(ProofRow("key" if event is key else "event", head, mask(event.text, privacy)))
-    return ProofSection("tracking", heading, tuple(rows))
-
-
-def _chat_sections(ctx: RuleContext, lang: str) -> Iterator[ProofSection]:
-    t = _t(lang)
-    budget = MAX_CHAT_ROWS
-    for exhibit, chat in ctx.chats():
-        marked = [m for m in chat.messages if m.index in exhibit.item.marks]
-        if not marked:
-            continue
-        shown, budget = marked[:budget], max(budget - len(marked), 0)
-        rows = tuple(_chat_row(m, lang, ctx.profile.privacy) for m in shown)
-        more = t["more"].replace("{ids}", exhibit.id)
-        if rows:
-            heading = f"{t['chat']} {exhibit.id} · {t['key']}"
-            yield ProofSection("chat", heading, rows, more, len(marked) - len(shown))
-
-
-_ROLE_STYLE: dict[Role, RowStyle] = {Role.BUYER: "buyer", Role.SELLER: "seller"}
-
-
-def _chat_row(message: Message, lang: str, privacy: Privacy) -> ProofRow:
-    t = _t(lang)
-    style = _ROLE_STYLE.get(message.role, "other")
-    who = t.get(message.role.value, "")
-    head = f"{who} {message.sender} · {_time(message.time)}".strip()
-    return ProofRow(style, head, mask(" ".join(message.text.split()), privacy))
-
-
-def _photos(ctx: RuleContext, store: ObjectStore, lang: str) -> Iterator[ProofPhoto]:
-    """Up to two photos: the first of each item tag the ground needs, then further tagged."""
-    ground = ctx.ground
-    tags = [n.tag for n in ground.needs if n.tag in ITEM_TAGS] if ground else []
-    firsts = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[:1]]
-    rest = [p for tag in dict.fromkeys(tags) for p in ctx.photos(tag)[1:]]
-    chosen: dict[str, tuple[Exhibit, PhotoFacts]] = {}
-    for exhibit, facts in firsts + rest:
-        chosen.setdefault(exhibit.id, (exhibit, facts))
-    for exhibit, facts in list(chosen.values())[:MAX_PHOTOS]:
-        sha = exhibit.item.sha256
-        yield ProofPhoto(exhibit.id, store.path_for(sha), sha, _caption(exhibit.item, facts, lang))
-
-
-def _caption(item: EvidenceItem, facts: PhotoFacts, lang: str) -> tuple[str, ...]:
-    t = _t(lang)
-    what = t.get(item.tag or "other", t["other"])
-    when = t["taken"].format(t=_time(facts.taken_at, False)) if facts.taken_at else t["no_time"]
-    return (f"{item.id} {what}", when)
-
 
 # ---------------------------------------------------------------------------- fonts
 
@@ -344,74 +126,6 @@ class _Face:
     @property
     def line_height(self) -> int:
         return round(self.size * 1.42)
-
-
-# ---------------------------------------------------------------------------- wrapping
-
-_NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%”’")
-_OPENERS = "（《「『【〔([{“‘"
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./@:#%+*]*|\s+|.", re.S)
-_ELLIPSIS = "…"
-
-
-def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str]:
-    """Greedy line breaking: Latin words and numbers kept whole (unless wider than a line),
-    CJK broken anywhere, closing punctuation never starts a line (it hangs past ``width``),
-    opening punctuation never ends one; past ``max_lines`` the last line ends in …."""
-    lines: list[str] = []
-    line = ""
-    for token in _TOKEN.findall(" ".join(text.split())):
-        if token.isspace():
-            line += " " if line else ""  # a space never starts a line
-        elif measure(line + token) <= width or (token[0] in _NO_LINE_START and line.strip()):
-            line += token
-        else:
-            lines, line = _flush(lines, line)
-            if measure(line + token) <= width:
-                line += token
-            else:
-                lines, line = _break_chars(lines, line, token, measure, width)
-    lines = [*lines, line.rstrip()] if line.strip() else lines
-    if len(lines) <= max_lines:
-        return _no_widow(lines)
-    return [*lines[: max_lines - 1], _ellipsize(lines[max_lines - 1], measure, width)]
-
-
-def _no_widow(lines: list[str]) -> list[str]:
-    """A last line of one CJK character takes the previous line's last CJK character along."""
-    if len(lines) < 2 or len(lines[-1]) != 1 or len(lines[-2]) < 3:
-        return lines
-    prev, moved = lines[-2][:-1], lines[-2][-1]
-    if not (_is_cjk(moved) and _is_cjk(lines[-1])) or prev[-1] in _OPENERS:
-        return lines
-    return [*lines[:-2], prev, moved + lines[-1]]
-
-
-def _is_cjk(ch: str) -> bool:
-    return ch.isalpha() and (0x2E80 <= ord(ch) <= 0x9FFF or 0x20000 <= ord(ch) <= 0x3FFFF)
-
-
-def _flush(lines: list[str], line: str) -> tuple[list[str], str]:
-    """End ``line``; trailing opening punctuation moves on to start the next line."""
-    base = line.rstrip()
-    keep = base.rstrip(_OPENERS) or base
-    return ([*lines, keep] if keep else lines), base[len(keep) :]
-
-
-def _break_chars(
-    lines: list[str], line: str, token: str, measure: Callable[[str], float], width: float
-) -> tuple[list[str], str]:
-    for ch in token:
-        if measure(line + ch) > width and line.strip() and ch not in _NO_LINE_START:
-            lines, line = _flush(lines, line)
-        line += ch
-    return lines, line
-
-
-def _ellipsize(line: str, measure: Callable[[str], float], width: float) -> str:
-    while line and measure(line + _ELLIPSIS) > width:
-        line = line[:-1]
-    return line.rstrip() + _ELLIPSIS
 
 
 # ---------------------------------------------------------------------------- drawing

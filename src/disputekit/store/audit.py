@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from disputekit.errors import CaseError
+
 GENESIS = "0" * 64
 
 
@@ -25,6 +27,15 @@ def canonical(obj: Any) -> bytes:
 def entry_hash(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
     return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def _damaged(path: Path, line: int) -> CaseError:
+    return CaseError(
+        f"审计日志 {path} 第 {line} 行已损坏（不是完整的 JSON）。",
+        f"The audit log {path} is damaged at line {line} (not a complete JSON entry).",
+        fix_zh="运行 disputekit verify CASE 查看详情，或从备份恢复该文件。",
+        fix_en="Run `disputekit verify CASE` for details, or restore the file from a backup.",
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,18 @@ class AuditLog:
         lines = data.split(b"\n")
         if not data.endswith(b"\n"):
             lines = lines[:-1]
-        return [json.loads(raw) for raw in lines if raw.strip()]
+        out = []
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict):
+                raise _damaged(self.path, number)
+            out.append(entry)
+        return out
 
     def _tail(self) -> tuple[int, str]:
         """(last seq, last hash), ignoring a torn final line left by a crash."""
@@ -59,7 +81,7 @@ class AuditLog:
             try:
                 last = json.loads(raw)
                 return int(last["seq"]), str(last["hash"])
-            except (ValueError, KeyError):
+            except (ValueError, KeyError, TypeError):
                 continue
         return 0, GENESIS
 
@@ -108,6 +130,8 @@ class AuditLog:
             try:
                 entry = json.loads(raw)
             except ValueError:
+                entry = None
+            if not isinstance(entry, dict):
                 problems.append(AuditProblem(number, "not valid JSON"))
                 prev = ""
                 continue

@@ -3,22 +3,60 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from disputekit.errors import CaseBusy
+from disputekit.errors import CaseBusy, UsageError
 
-DEFAULT_TIMEOUT_S = float(os.environ.get("DISPUTEKIT_LOCK_TIMEOUT", "30"))
+TIMEOUT_ENV = "DISPUTEKIT_LOCK_TIMEOUT"
+FALLBACK_TIMEOUT_S = 30.0
+
+
+def _parse_timeout(raw: str | None) -> float | None:
+    """Seconds from the environment value; None when absent or not a finite number ≥ 0."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+DEFAULT_TIMEOUT_S = _parse_timeout(os.environ.get(TIMEOUT_ENV)) or FALLBACK_TIMEOUT_S
+"""The timeout when the process started (kept for importers; ``lock_timeout`` is current)."""
+
+
+def lock_timeout() -> float:
+    """``DISPUTEKIT_LOCK_TIMEOUT`` as read now (seconds, finite, ≥ 0); 30 when unset.
+
+    Read at each use, not at import, so a long-lived process sees changes. A negative or
+    non-numeric value would mean "wait forever" to filelock (-1) or crash: refused instead.
+    """
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw is None or not raw.strip():
+        return FALLBACK_TIMEOUT_S
+    value = _parse_timeout(raw)
+    if value is None:
+        raise UsageError(
+            f"环境变量 {TIMEOUT_ENV}={raw!r} 无效，应为不小于 0 的秒数。",
+            f"{TIMEOUT_ENV}={raw!r} is not valid; it must be a number of seconds ≥ 0.",
+            fix_zh=f"例如设置 {TIMEOUT_ENV}=30，或删除该变量。",
+            fix_en=f"Set e.g. {TIMEOUT_ENV}=30, or unset it.",
+        )
+    return value
 
 
 @contextlib.contextmanager
 def case_lock(meta_dir: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold ``.disputekit/lock`` for the block; wait up to ``timeout`` seconds, then CaseBusy."""
+    """Hold ``.disputekit/lock`` for the block; wait up to ``timeout`` seconds (default:
+    ``lock_timeout()``), then raise CaseBusy. Never waits forever."""
     meta_dir.mkdir(parents=True, exist_ok=True)
-    wait = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    wait = lock_timeout() if timeout is None else max(0.0, timeout)
     lock = FileLock(str(meta_dir / "lock"), timeout=wait)
     try:
         lock.acquire()
@@ -26,8 +64,8 @@ def case_lock(meta_dir: Path, timeout: float | None = None) -> Iterator[None]:
         raise CaseBusy(
             f"案件正被另一个进程使用，等待 {wait:.0f} 秒后仍未释放。",
             f"The case is busy: another process held it for {wait:.0f} s.",
-            fix_zh="请稍后重试，或设置 DISPUTEKIT_LOCK_TIMEOUT 延长等待。",
-            fix_en="Try again shortly, or raise DISPUTEKIT_LOCK_TIMEOUT.",
+            fix_zh=f"请稍后重试，或设置 {TIMEOUT_ENV} 延长等待。",
+            fix_en=f"Try again shortly, or raise {TIMEOUT_ENV}.",
         ) from None
     try:
         yield
