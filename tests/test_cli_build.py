@@ -81,3 +81,14 @@ def test_build_refuses_blocking_with_exit_3(tmp_path: Path) -> None:
     assert not (case / "out" / "dossier.pdf").exists()
     draft = run("build", str(case), "--now", NOW_A, "--draft")
     assert draft.exit_code == 0
+
+
+def test_upload_requires_fresh_approval_when_the_shop_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = sample_case("signed-not-received", tmp_path / "r")
+    monkeypatch.setenv("DISPUTEKIT_REQUIRE_APPROVAL", "1")
+    refused = run("build", str(case), "--now", NOW_A)
+    assert refused.exit_code == 3
+    assert not (case / "out" / "dossier.pdf").exists()
+    assert run("approve", str(case), "--by", "lead", "-m", "ok", "--now", NOW_A).exit_code == 0
+    assert run("build", str(case), "--now", NOW_A).exit_code == 0
+    assert (case / "out" / "upload" / "proof.jpg").is_file()

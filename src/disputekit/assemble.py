@@ -34,7 +34,7 @@ from disputekit.render.verify_pdf import verify_dossier
 from disputekit.store.atomic import fsync_dir
 from disputekit.store.hashing import sha256_file
 from disputekit.timeline import build_timeline
-from disputekit.validate import check_case, context_for
+from disputekit.validate import NOT_FOR_ARCHIVE, check_case, context_for
 
 
 def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
@@ -132,9 +132,15 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
     case = open_case(case_dir)
     progress("检查证据…", "Checking the evidence…")
     verify_objects(case)
+    if options.upload and not options.draft and not options.pdfa:
+        from disputekit.review import approval_required, assert_fresh_approval
+
+        if approval_required(case.paths.root):  # shop setting: no upload bundle without it
+            assert_fresh_approval(case)
     report = check_case(case, now=options.now, ground=options.ground, profile_path=options.profile_path)
-    if not report.ready and not options.draft:
-        blocking = [f.message() for f in report.findings if f.severity == "blocking"]
+    ignored = NOT_FOR_ARCHIVE if options.pdfa else frozenset()
+    blocking = [f.message() for f in report.findings if f.severity == "blocking" and f.rule not in ignored]
+    if blocking and not options.draft:
         raise BlockingFindings(
             "还有阻断问题，不能生成正式证据包：\n- " + "\n- ".join(blocking),
             "Blocking findings remain; no final dossier:\n- " + "\n- ".join(blocking),
@@ -161,7 +167,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         data = DossierData(
             case=case, ctx=ctx, report=report, draft=draft, timeline=build_timeline(ctx), lang=lang,
             dossier_id=did, generated_at=options.now, preparer=options.preparer or case.facts.agent or "—",
-            is_draft=options.draft or not report.ready, images=images,
+            is_draft=options.draft, images=images,
             pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
             reviews=reviews, review_state=state, attached=attached,
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from disputekit.errors import InputFileError
 from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, TrackingFacts
@@ -12,6 +14,14 @@ from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, Tracki
 AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # one evidence file; larger is surely not a chat or photo
+
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/newline, DEL, C1
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI_RE = re.compile(f"[{_BIDI}]")
+_JSON_DIRTY = re.compile(rf"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\[bfr]|[\x7f-\x9f{_BIDI}]")
+_JSON_DIRTY_LINE = re.compile(_JSON_DIRTY.pattern + r"|\\[nt]")
+_MESSAGE_TEXT: Any = {"messages": {"__all__": {"text"}}}
 
 
 def check_input_path(path: Path) -> None:
@@ -80,6 +90,38 @@ def detect_kind(path: Path) -> str:
     )
 
 
+def printable(text: str, *, multiline: bool = False) -> str:
+    """``text`` safe for a terminal: control characters become spaces (tab and newline stay in
+    ``multiline`` text) and bidirectional overrides, which can make text read backwards, go."""
+    text = _BIDI_RE.sub("", text)
+    return (_CONTROL if multiline else _CONTROL_OR_BREAK).sub(" ", text)
+
+
+def safe_facts(facts: AnyFacts) -> AnyFacts:
+    """The facts with every string made :func:`printable` (chat message text may keep its
+    line breaks). Evidence comes from strangers; its strings are printed by ``list`` and
+    ``inspect`` and drawn in the dossier. Cheap when there is nothing to clean."""
+    if isinstance(facts, ChatFacts):
+        dirty = _JSON_DIRTY_LINE.search(facts.model_dump_json(exclude=_MESSAGE_TEXT)) or \
+            _JSON_DIRTY.search(facts.model_dump_json(include=_MESSAGE_TEXT))
+    else:
+        dirty = _JSON_DIRTY_LINE.search(facts.model_dump_json())
+    if not dirty:
+        return facts
+    return type(facts).model_validate(_clean(facts.model_dump(), in_messages=False))
+
+
+def _clean(value: Any, *, in_messages: bool, key: str = "") -> Any:
+    if isinstance(value, str):
+        return printable(value, multiline=in_messages and key == "text")
+    if isinstance(value, dict):
+        return {k: _clean(v, in_messages=in_messages, key=k) for k, v in value.items()}
+    if isinstance(value, list):
+        inside = in_messages or key == "messages"
+        return [_clean(v, in_messages=inside, key=key) for v in value]
+    return value
+
+
 def inspect_file(
     path: Path,
     *,
@@ -90,6 +132,12 @@ def inspect_file(
 ) -> AnyFacts:
     """What disputekit reads from one file. Raises InputFileError for anything unusable."""
     check_input_path(path)
+    return safe_facts(_parse_kind(path, as_kind, buyer, seller, courier))
+
+
+def _parse_kind(
+    path: Path, as_kind: str | None, buyer: str | None, seller: str | None, courier: str | None
+) -> AnyFacts:
     kind = as_kind or detect_kind(path)
     if kind == "chat":
         from disputekit.parse.chat import parse_chat

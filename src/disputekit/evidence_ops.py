@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from disputekit.case import Case, load_evidence, open_case, write_evidence
-from disputekit.collect import AnyFacts, inspect_file
+from disputekit.collect import AnyFacts, inspect_file, printable
 from disputekit.errors import InputFileError, UsageError
 from disputekit.models.evidence import EvidenceItem, EvidenceList
 from disputekit.models.facts import TrackingFacts
@@ -19,7 +19,6 @@ from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
 
 MAX_NAME = 200
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def _safe_caption(caption: str | None) -> str | None:
     """A caption as one printable line (terminal control and bidi-override characters go)."""
     if caption is None:
         return None
-    return re.sub(r"\s+", " ", _UNSAFE.sub(" ", caption)).strip() or None
+    return re.sub(r"\s+", " ", printable(caption)).strip() or None
 
 
 def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor: str) -> None:

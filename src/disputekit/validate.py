@@ -61,6 +61,10 @@ def context_for(case: Case, profile: Profile, now: datetime, ground: str | None)
     )
 
 
+# Rules about sending a refusal *now*; they do not stop sealing a closed case or building the
+# archive's dossier (otherwise nothing could be archived once the dispute is over).
+NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
+
 OPTIONAL_TIMES = ("ordered_at", "paid_at", "shipped_at", "signed_at", "state_since", "deadline")
 
 

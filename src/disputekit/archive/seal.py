@@ -52,13 +52,15 @@ from disputekit.review import assert_fresh_approval, decisions, state_of
 from disputekit.store.atomic import atomic_write_bytes, fsync_dir
 from disputekit.store.hashing import CHUNK, sha256_file
 from disputekit.store.lock import DEFAULT_TIMEOUT_S, case_lock
-from disputekit.validate import check_case
+from disputekit.validate import (
+    NOT_FOR_ARCHIVE,
+    check_case,
+)
 
 log = logging.getLogger(__name__)
 
 MakeDossier = Callable[[Path, Path, datetime], Path]
 # Rules about sending a refusal *now*; they no longer apply once the dispute is over.
-NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
 STALE_STAGING_S = 24 * 3600
 
 

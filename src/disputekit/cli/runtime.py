@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
+from disputekit.collect import printable
 from disputekit.errors import DisputekitError, ExitCode
 from disputekit.i18n import current_lang, pick
 
@@ -32,7 +33,8 @@ def emit_json(data: Any) -> None:
 
 
 def fail(exc: DisputekitError) -> None:
-    click.echo(pick("错误：", "Error: ") + exc.message(current_lang()), err=True)
+    message = printable(exc.message(current_lang()), multiline=True)
+    click.echo(pick("错误：", "Error: ") + message, err=True)
     sys.exit(int(exc.exit_code))
 
 
