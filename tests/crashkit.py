@@ -184,10 +184,18 @@ def _read(path: Path) -> str:
     return path.read_text("utf-8", errors="replace") if path.is_file() else ""
 
 
-def run_batch(jobs: Sequence[tuple[Sequence[str], Path, float | None]],
-              env: dict[str, str] | None = None) -> list[Outcome]:
-    """Start every ``(argv, logs, kill_after)`` at once; SIGKILL each at its delay; reap all."""
-    children = [spawn(argv, logs, env=env, kill_after=delay) for argv, logs, delay in jobs]
+@dataclass(frozen=True)
+class Job:
+    argv: tuple[str, ...]
+    logs: Path
+    kill_after: float | None = None
+    fs_kill_at: int | None = None
+
+
+def run_batch(jobs: Sequence[Job], env: dict[str, str] | None = None) -> list[Outcome]:
+    """Start every job at once; SIGKILL each at its ``kill_after`` delay; reap all."""
+    children = [spawn(job.argv, job.logs, env=env, kill_after=job.kill_after,
+                      fs_kill_at=job.fs_kill_at) for job in jobs]
     start = time.monotonic()
     for child in sorted((c for c in children if c.kill_after is not None),
                         key=lambda c: c.kill_after or 0.0):
@@ -196,7 +204,7 @@ def run_batch(jobs: Sequence[tuple[Sequence[str], Path, float | None]],
             time.sleep(pause)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, signal.SIGKILL)
-    return [finish(child, argv) for child, (argv, _, _) in zip(children, jobs, strict=True)]
+    return [finish(child, job.argv) for child, job in zip(children, jobs, strict=True)]
 
 
 def run_cli(argv: Sequence[str], logs: Path, *, env: dict[str, str] | None = None,

@@ -1,0 +1,367 @@
+"""Crash safety: SIGKILL ``add``, ``build`` and ``archive`` at many points, then check the case.
+
+Two harnesses (helpers in ``crashkit``):
+
+- random: the command runs in a forked child that is SIGKILLed (with its process group) after
+  a seeded random delay in [0, 1.2 × a clean run's time]; ≥ 200 kills across the commands,
+  two at a time (2 cores). Seed: ``DISPUTEKIT_CRASH_SEED``; runs scale with
+  ``DISPUTEKIT_CRASH_SCALE`` (default 1).
+- deterministic: the child kills itself just before its N-th file-system commit
+  (``os.replace``/``os.rename``/``os.fsync``), for every N the command makes.
+
+After every kill: case.toml and evidence.json load, exhibit ids are E1..En, every referenced
+object exists and hashes right, every file in objects/ hashes to its name, the audit chain
+verifies (a torn last line is tolerated until the next command), out/dossier.pdf is absent or
+byte-identical to a clean build, an archive verifies. Then the same command again succeeds and
+leaves everything strict (no temp files in .disputekit, every exhibit audited).
+
+Known defects in code this harness does not own are strict xfails at the end of the module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crashkit import (
+    NOW,
+    SAMPLE,
+    Job,
+    Outcome,
+    archive_problems,
+    audit_actions,
+    case_problems,
+    copy_case,
+    evidence_of,
+    make_template,
+    out_problems,
+    run_batch,
+    run_cli,
+)
+from disputekit.case import CasePaths
+from disputekit.store.audit import AuditLog
+
+SEED = int(os.environ.get("DISPUTEKIT_CRASH_SEED", "20250421"))
+SCALE = float(os.environ.get("DISPUTEKIT_CRASH_SCALE", "1"))
+RUNS = {"add": 100, "build": 60, "archive": 44}  # 204 kills
+RECOVER_EVERY = {"add": 1, "build": 3, "archive": 3}
+"""A recovery run after every kill for add; after every 3rd for the slower commands (the
+other kills are still checked for consistency and byte-identical output)."""
+PARALLEL = 2
+NEW_FILES = [SAMPLE / "photos" / "packing_2.jpg", SAMPLE / "screenshots" / "tracking.png",
+             SAMPLE / "photos" / "packing_1.jpg"]
+
+
+def runs(command: str) -> int:
+    return max(1, round(RUNS[command] * SCALE))
+
+
+def add_argv(case: Path) -> list[str]:
+    return ["add", str(case), *map(str, NEW_FILES), "--now", NOW]
+
+
+def build_argv(case: Path) -> list[str]:
+    return ["build", str(case), "--jobs", "1", "--now", NOW]
+
+
+def archive_argv(case: Path) -> list[str]:
+    return ["archive", str(case), "--to", str(archive_root(case)), "--outcome", "won",
+            "--now", NOW]
+
+
+def archive_root(case: Path) -> Path:
+    return case.parent / (case.name + "-archive")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): sha(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("crash")
+
+
+@pytest.fixture(scope="module")
+def small_case(work: Path) -> Path:
+    """E1 chat, E2 tracking: the case ``add`` adds three photos to."""
+    return make_template(work / "tpl-small")
+
+
+@pytest.fixture(scope="module")
+def photo_case(work: Path) -> Path:
+    """E1 chat, E2 tracking, E3 photo: the case ``build`` and ``archive`` run on; with an
+    empty archive (marker + index) next to it."""
+    case = make_template(work / "tpl-photo", photo=True)
+    from disputekit.archive.index import reindex
+    from disputekit.archive.layout import ensure_archive
+
+    ensure_archive(archive_root(case))
+    reindex(archive_root(case))
+    return case
+
+
+def fresh(template: Path, dest: Path) -> Path:
+    case = copy_case(template, dest)
+    if archive_root(template).exists():
+        shutil.copytree(archive_root(template), archive_root(case))
+    return case
+
+
+def clean_run(template: Path, work: Path, name: str,
+              argv: Callable[[Path], list[str]]) -> tuple[Path, Outcome, float]:
+    case = fresh(template, work / name)
+    start = time.monotonic()
+    outcome = run_cli(argv(case), work / f"{name}.logs")
+    assert outcome.code == 0, outcome.describe()
+    return case, outcome, time.monotonic() - start
+
+
+def assert_ok(outcome: Outcome) -> None:
+    assert not outcome.killed and outcome.code == 0, outcome.describe()
+
+
+# --------------------------------------------------------------------------- random kills
+
+
+def kill_loop(command: str, template: Path, work: Path, argv: Callable[[Path], list[str]],
+              check: Callable[[Path, bool], None]) -> Counter[str]:
+    """``runs(command)`` kills in batches of PARALLEL; check after each kill, recover, check."""
+    _, _, seconds = clean_run(template, work, f"{command}-clean", argv)
+    rng = random.Random(f"{SEED}-{command}")
+    seen: Counter[str] = Counter()
+    for first in range(0, runs(command), PARALLEL):
+        numbers = range(first, min(first + PARALLEL, runs(command)))
+        cases = [fresh(template, work / f"{command}{n}") for n in numbers]
+        jobs = [Job(tuple(argv(c)), work / f"{command}{n}.logs", rng.uniform(0, 1.2 * seconds))
+                for n, c in zip(numbers, cases, strict=True)]
+        for outcome, case in zip(run_batch(jobs), cases, strict=True):
+            assert outcome.killed or outcome.code == 0, outcome.describe()
+            seen["killed" if outcome.killed else "finished"] += 1
+            check(case, True)
+        again = [(n, c) for n, c in zip(numbers, cases, strict=True)
+                 if n % RECOVER_EVERY[command] == 0]
+        recovered = run_batch([Job(tuple(argv(c)), work / f"{command}{n}.again")
+                               for n, c in again])
+        for outcome, (_, case) in zip(recovered, again, strict=True):
+            assert_ok(outcome)
+            check(case, False)
+            seen["recovered"] += 1
+        for case in cases:
+            shutil.rmtree(case)
+            shutil.rmtree(archive_root(case), ignore_errors=True)
+    assert seen["killed"] >= runs(command) // 2, seen  # the delays do land inside the command
+    return seen
+
+
+@pytest.mark.slow
+def test_add_survives_random_kills(small_case: Path, work: Path) -> None:
+    clean, _, _ = clean_run(small_case, work, "add-reference", add_argv)
+    before, after = evidence_of(small_case), evidence_of(clean)
+    states: Counter[str] = Counter()
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case, after_kill=after_kill) == []
+        now = evidence_of(case)
+        assert now in (before, after) if after_kill else now == after
+        states["unchanged" if now == before else "added"] += after_kill
+
+    seen = kill_loop("add", small_case, work, add_argv, check)
+    assert states["unchanged"] and seen["recovered"] == runs("add"), (states, seen)
+
+
+@pytest.mark.slow
+def test_build_survives_random_kills(photo_case: Path, work: Path) -> None:
+    clean, _, _ = clean_run(photo_case, work, "build-reference", build_argv)
+    reference_pdf = sha(clean / "out" / "dossier.pdf")
+    reference_upload = tree(clean / "out" / "upload")
+    case_before = tree(photo_case / ".disputekit")
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert tree(case / ".disputekit") == case_before  # build never writes to the case
+        assert case_problems(case) == []
+        assert out_problems(case) == []
+        dossier, upload = case / "out" / "dossier.pdf", case / "out" / "upload"
+        if dossier.exists() or not after_kill:
+            assert sha(dossier) == reference_pdf  # complete, and the same bytes as a clean build
+        if upload.exists() or not after_kill:
+            assert tree(upload) == reference_upload
+
+    kill_loop("build", photo_case, work, build_argv, check)
+
+
+@pytest.mark.slow
+def test_archive_survives_random_kills(photo_case: Path, work: Path) -> None:
+    pytest.importorskip("pikepdf")
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case, after_kill=after_kill) == []
+        assert archive_problems(archive_root(case)) == []
+        if not after_kill:
+            assert (archive_root(case) / "2025" / "04" / "taobao-20250420001" / "v1").is_dir()
+            assert not (archive_root(case) / "2025" / "04" / "taobao-20250420001" / "v2").exists()
+
+    kill_loop("archive", photo_case, work, archive_argv, check)
+
+
+# --------------------------------------------------------------------------- deterministic
+
+
+def commit_points(template: Path, work: Path, name: str,
+                  argv: Callable[[Path], list[str]]) -> int:
+    _, outcome, _ = clean_run(template, work, name, argv)
+    assert outcome.fs_ops, outcome.describe()
+    return outcome.fs_ops
+
+
+def kill_at_every_commit(template: Path, work: Path, name: str,
+                         argv: Callable[[Path], list[str]],
+                         check: Callable[[Path, bool], None]) -> int:
+    total = commit_points(template, work, f"{name}-count", argv)
+    for first in range(1, total + 1, PARALLEL):
+        numbers = range(first, min(first + PARALLEL, total + 1))
+        cases = [fresh(template, work / f"{name}@{n}") for n in numbers]
+        killed = run_batch([Job(tuple(argv(c)), work / f"{name}@{n}.logs", fs_kill_at=n)
+                            for n, c in zip(numbers, cases, strict=True)])
+        for outcome, case in zip(killed, cases, strict=True):
+            assert outcome.killed, outcome.describe()
+            check(case, True)
+        again = run_batch([Job(tuple(argv(c)), work / f"{name}@{n}.again")
+                           for n, c in zip(numbers, cases, strict=True)])
+        for outcome, case in zip(again, cases, strict=True):
+            assert_ok(outcome)
+            check(case, False)
+    return total
+
+
+def test_add_killed_at_every_commit_point(small_case: Path, work: Path) -> None:
+    clean, _, _ = clean_run(small_case, work, "add-commit-reference", add_argv)
+    before, after = evidence_of(small_case), evidence_of(clean)
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case, after_kill=after_kill) == []
+        assert evidence_of(case) in ((before, after) if after_kill else (after,))
+
+    assert kill_at_every_commit(small_case, work, "add", add_argv, check) >= 8
+
+
+def test_build_killed_at_every_commit_point(photo_case: Path, work: Path) -> None:
+    clean, _, _ = clean_run(photo_case, work, "build-commit-reference", build_argv)
+    reference = sha(clean / "out" / "dossier.pdf")
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case) == [] and out_problems(case) == []
+        dossier = case / "out" / "dossier.pdf"
+        if dossier.exists() or not after_kill:
+            assert sha(dossier) == reference
+
+    kill_at_every_commit(photo_case, work, "build", build_argv, check)
+
+
+@pytest.mark.slow
+def test_archive_killed_at_every_commit_point(photo_case: Path, work: Path) -> None:
+    pytest.importorskip("pikepdf")
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case, after_kill=after_kill) == []
+        assert archive_problems(archive_root(case)) == []
+
+    kill_at_every_commit(photo_case, work, "archive", archive_argv, check)
+
+
+def test_torn_audit_line_is_tolerated_then_repaired(photo_case: Path, work: Path) -> None:
+    """A writer killed inside its audit append leaves a line without its newline: every
+    command still works, verify reports it, and the next write removes it."""
+    case = fresh(photo_case, work / "torn")
+    audit = CasePaths(case).audit
+    with audit.open("ab") as handle:
+        handle.write(b'{"action": "add", "at": "2025-04-21T09:00:00+08:00", "det')
+    assert [p.problem for p in AuditLog(audit).verify()] == ["truncated last line"]
+    assert_ok(run_cli(["list", str(case), "--json"], work / "torn.list"))
+    assert_ok(run_cli(build_argv(case), work / "torn.build"))
+    assert_ok(run_cli(add_argv(case), work / "torn.add"))
+    assert case_problems(case) == []
+    assert audit_actions(case) == ["init", "add", "add", "add"]
+
+
+def test_exhibit_written_but_not_yet_audited_is_recorded_by_next_add(
+        small_case: Path, work: Path) -> None:
+    """Killed between evidence.json and its audit entry: the next add records the orphans."""
+    case = fresh(small_case, work / "unaudited")
+    total = commit_points(small_case, work, "unaudited-count", add_argv)
+    killed = run_cli(add_argv(case), work / "unaudited.kill", fs_kill_at=total)  # last fsync
+    assert killed.killed
+    assert "exhibits without an audit add entry: ['E3', 'E4', 'E5']" in case_problems(case)
+    outcome = run_cli(add_argv(case), work / "unaudited.again")
+    assert outcome.stdout.count("already in the case") == 3
+    assert case_problems(case) == []
+    last = AuditLog(CasePaths(case).audit).entries()[-1]
+    assert last["action"] == "add" and last["details"]["recovered"] is True
+    assert [e["id"] for e in last["details"]["exhibits"]] == ["E3", "E4", "E5"]
+
+
+# --------------------------------------------------------------------------- known defects
+# Found by this harness in code it does not own (assemble.py, archive/*); strict xfails, so a
+# fix shows up as XPASS. Each names the commit point that exposes it.
+
+
+@pytest.mark.xfail(strict=True, reason="assemble.build_dossier: a killed build leaves its "
+                   "out/.dk-build-* work folder forever; the next build does not sweep it")
+def test_killed_build_work_folder_is_swept_by_next_build(photo_case: Path, work: Path) -> None:
+    case = fresh(photo_case, work / "stale-build")
+    assert run_cli(build_argv(case), work / "stale-build.kill", fs_kill_at=1).killed
+    assert_ok(run_cli(build_argv(case), work / "stale-build.again"))
+    assert [p.name for p in (case / "out").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.xfail(strict=True, reason="archive/layout.ensure_archive: killed before the "
+                   "marker's os.replace, the new folder keeps a .dk-tmp-* file, so every later "
+                   "archive to it is refused (exit 5, 'not a disputekit archive')")
+def test_archive_killed_while_creating_the_archive_folder(photo_case: Path, work: Path) -> None:
+    pytest.importorskip("pikepdf")
+    case = copy_case(photo_case, work / "new-archive")
+    assert run_cli(archive_argv(case), work / "new-archive.kill", fs_kill_at=1).killed
+    assert_ok(run_cli(archive_argv(case), work / "new-archive.again"))
+
+
+@pytest.mark.xfail(strict=True, reason="archive/index.reindex: killed while building the "
+                   "index, index.sqlite.tmp-<pid> stays, and verify reports the archive as "
+                   "damaged ('unexpected entry in the archive') for good")
+def test_archive_killed_while_indexing(photo_case: Path, work: Path) -> None:
+    pytest.importorskip("pikepdf")
+    case = copy_case(photo_case, work / "indexing")
+    count = commit_points(photo_case, work, "indexing-count",
+                          lambda c: archive_argv(c) if c.name != "indexing-count" else
+                          archive_argv(copy_case(photo_case, work / "indexing-count2")))
+    assert run_cli(archive_argv(case), work / "indexing.kill", fs_kill_at=count).killed
+    assert_ok(run_cli(archive_argv(case), work / "indexing.again"))
+    assert archive_problems(archive_root(case)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="archive/seal.archive_case: killed after the version "
+                   "is published but before the case's audit entry and the index row, the next "
+                   "archive finds the version and returns early — the case's audit log never "
+                   "records the archive and search never lists it (until reindex)")
+def test_archive_killed_after_publishing(photo_case: Path, work: Path) -> None:
+    pytest.importorskip("pikepdf")
+    from disputekit.archive import Query, search
+
+    count = commit_points(photo_case, work, "published-count", archive_argv)
+    case = fresh(photo_case, work / "published")
+    # the last two commits are the audit append's fsync and the index; die before the audit
+    assert run_cli(archive_argv(case), work / "published.kill", fs_kill_at=count - 1).killed
+    assert_ok(run_cli(archive_argv(case), work / "published.again"))
+    assert audit_actions(case)[-1] == "archive"
+    assert search(archive_root(case), Query(order="3712345678901234567"))
