@@ -92,7 +92,8 @@ from disputekit.models.build import BuildOptions
 r = build_dossier(Path(sys.argv[1]), BuildOptions(now=parse_time('2025-04-21T09:00:00+08:00'),
                   out_dir=Path(sys.argv[2]), upload=False, draft=True, jobs=2))
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM is this process's own peak (ru_maxrss would include the parent's pages at fork)
+own = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
 print(json.dumps({"pages": r.pages, "bytes": r.dossier.stat().st_size, "worker_rss_kib": kids, "rss_kib": own}))
 """
 
@@ -120,8 +121,8 @@ def main() -> None:
                                   capture_output=True, text=True, check=True)
             builds.append(time.perf_counter() - start)
             info = json.loads(proc.stdout.strip().splitlines()[-1])
-            # measured inside the child: wait4's ru_maxrss counts the parent's pages shared
-            # at fork time (the generator above holds large arrays), which is not the build's
+            # measured inside the child (VmHWM): ru_maxrss counts the parent's pages present at
+            # fork time (the generator above holds large arrays), which are not the build's
             rss.append(info["rss_kib"])
         f, b = statistics.median(floor), statistics.median(builds)
         print(f"img2pdf (lossless, I/O floor): median {f:.2f} s over {args.runs} runs")
