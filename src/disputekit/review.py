@@ -448,18 +448,28 @@ def change_lines(diff: StateDiff, lang: str) -> list[str]:
     return lines
 
 
+def _ground_name(platform: str, ground: str | None, lang: str) -> str:
+    from disputekit.profiles.load import load_profile
+
+    found = load_profile(platform).grounds.get(ground or "")
+    if found is None:
+        return _value(ground)
+    return f"{found.name_zh}（{ground}）" if lang == "zh" else f"{found.name_en} ({ground})"
+
+
 def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
     """The lead's view as text: facts, review state, what changed, then the check report."""
     from disputekit.render.check_text import check_lines
 
     f = summary.case.facts
     label = STATE_LABELS[summary.state]
+    ground = _ground_name(f.platform, f.ground, lang)
     lines = [
         pick(f"订单 {f.order_id}  退款 {f.refund_id}  买家 {f.buyer}  金额 {f.amount} 元",
              f"Order {f.order_id}  refund {f.refund_id}  buyer {f.buyer}  amount {f.amount} CNY",
              lang),
-        pick(f"理由：{_value(f.ground)}  证据 {len(summary.case.evidence.items)} 件",
-             f"Ground: {_value(f.ground)}  {len(summary.case.evidence.items)} exhibit(s)", lang),
+        pick(f"理由：{ground}  证据 {len(summary.case.evidence.items)} 件",
+             f"Ground: {ground}  {len(summary.case.evidence.items)} exhibit(s)", lang),
         pick("复核状态：", "Review: ", lang) + (label[0] if lang == "zh" else label[1])
         + (pick("（本店要求批准）", " (the shop requires approval)", lang) if summary.required else ""),
     ]
