@@ -70,7 +70,19 @@ class Outcome:
     code: int | None
     stdout: str
     stderr: str
-    fs_ops: int | None = None
+    fs_trace: tuple[str, ...] | None = None
+
+    @property
+    def fs_ops(self) -> int | None:
+        return None if self.fs_trace is None else len(self.fs_trace)
+
+    def op_index(self, kind: str, dst_suffix: str = "") -> int:
+        """1-based number of the first traced commit ``kind`` whose target ends so."""
+        for number, op in enumerate(self.fs_trace or (), start=1):
+            name, _, dst = op.partition(" ")
+            if name == kind and dst.endswith(dst_suffix):
+                return number
+        raise LookupError(f"no {kind} …{dst_suffix} in {self.fs_trace}")
 
     def describe(self) -> str:
         how = "killed" if self.killed else f"exit {self.code}"
@@ -78,11 +90,11 @@ class Outcome:
 
 
 def spawn(argv: Sequence[str], logs: Path, *, env: dict[str, str] | None = None,
-          fs_kill_at: int | None = None, gate: int | None = None,
+          fs_kill_at: int | None = None, gate: tuple[int, int] | None = None,
           kill_after: float | None = None) -> Child:
     """Fork a child that runs the CLI with ``argv``; stdout/stderr go to files under ``logs``.
 
-    ``gate``: a pipe's read end; the child waits for it to close before starting (so many
+    ``gate``: the pipe of :func:`gate`; the child waits for its byte before starting (so many
     children can start at once). ``fs_kill_at``: SIGKILL itself before that file-system commit.
     """
     logs.mkdir(parents=True, exist_ok=True)
@@ -102,7 +114,7 @@ def spawn(argv: Sequence[str], logs: Path, *, env: dict[str, str] | None = None,
 
 
 def _child(argv: list[str], logs: Path, env: dict[str, str], fs_kill_at: int | None,
-           gate: int | None) -> int:
+           gate: tuple[int, int] | None) -> int:
     os.setpgid(0, 0)
     _redirect(logs)
     os.environ.update(env)
@@ -110,10 +122,11 @@ def _child(argv: list[str], logs: Path, env: dict[str, str], fs_kill_at: int | N
 
     set_lang(None)
     if gate is not None:
-        os.read(gate, 1)
-    counter = _count_fs_commits(fs_kill_at)
+        os.close(gate[1])
+        os.read(gate[0], 1)
+    trace = _count_fs_commits(fs_kill_at)
     code = _run_click(argv)
-    (logs / "fs_ops").write_text(str(counter[0]))
+    (logs / "fs_trace").write_text("\n".join(trace), "utf-8")
     return code
 
 
@@ -129,16 +142,17 @@ def _redirect(logs: Path) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)  # noqa: SIM115
 
 
-def _count_fs_commits(kill_at: int | None) -> list[int]:
-    """Wrap os.replace/rename/fsync; SIGKILL this process just before call number ``kill_at``."""
-    counter = [0]
+def _count_fs_commits(kill_at: int | None) -> list[str]:
+    """Wrap os.replace/rename/fsync; SIGKILL this process just before call number ``kill_at``.
+    Returns the trace (``"replace <dst>"``, ``"fsync"``…) filled in as the command runs."""
+    trace: list[str] = []
 
     def wrap(name: str) -> None:
         real = getattr(os, name)
 
         def hooked(*args: object, **kwargs: object) -> object:
-            counter[0] += 1
-            if kill_at is not None and counter[0] == kill_at:
+            trace.append(f"{name} {args[1]}" if name in ("replace", "rename") else name)
+            if kill_at is not None and len(trace) == kill_at:
                 os.kill(os.getpid(), signal.SIGKILL)
             return real(*args, **kwargs)
 
@@ -146,7 +160,7 @@ def _count_fs_commits(kill_at: int | None) -> list[int]:
 
     for name in FS_COMMITS:
         wrap(name)
-    return counter
+    return trace
 
 
 def _run_click(argv: list[str]) -> int:
@@ -166,17 +180,27 @@ def _run_click(argv: list[str]) -> int:
     return 0
 
 
-def finish(child: Child, argv: Sequence[str] = ()) -> Outcome:
-    """Wait for ``child`` (reaping it); returns how it ended and what it printed."""
-    _, status = os.waitpid(child.pid, 0)
+def finish(child: Child, argv: Sequence[str] = (), timeout: float = 120.0) -> Outcome:
+    """Wait for ``child`` (reaping it); returns how it ended and what it printed. A child
+    still running after ``timeout`` seconds is killed and reported as a hang."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status = os.waitpid(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            os.killpg(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
+            raise AssertionError(f"{' '.join(argv)} hung for {timeout:.0f} s")
+        time.sleep(0.005)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signal.SIGKILL)  # stray pool workers of a killed child
     killed = os.WIFSIGNALED(status)
-    ops = child.logs / "fs_ops"
+    trace = child.logs / "fs_trace"
     return Outcome(
         tuple(argv), killed, None if killed else os.waitstatus_to_exitcode(status),
         _read(child.logs / "stdout"), _read(child.logs / "stderr"),
-        int(ops.read_text()) if ops.is_file() else None,
+        tuple(filter(None, trace.read_text("utf-8").split("\n"))) if trace.is_file() else None,
     )
 
 
@@ -213,20 +237,15 @@ def run_cli(argv: Sequence[str], logs: Path, *, env: dict[str, str] | None = Non
 
 
 @contextlib.contextmanager
-def gate() -> Iterator[tuple[int, Callable[[], None]]]:
-    """A start gate: children block reading ``fd`` until ``open_gate()`` closes the write end."""
+def gate() -> Iterator[tuple[tuple[int, int], Callable[[int], None]]]:
+    """A start gate: each child (``spawn(..., gate=fds)``) blocks reading one byte until
+    ``open_gate(n)`` writes one byte per child; leaving the block releases any still waiting
+    (end-of-file: children close their copy of the write end)."""
     read_fd, write_fd = os.pipe()
-    closed = [False]
-
-    def open_gate() -> None:
-        if not closed[0]:
-            os.close(write_fd)
-            closed[0] = True
-
     try:
-        yield read_fd, open_gate
+        yield (read_fd, write_fd), lambda count: os.write(write_fd, b"x" * count) and None
     finally:
-        open_gate()
+        os.close(write_fd)
         os.close(read_fd)
 
 
@@ -309,8 +328,8 @@ def _object_store_problems(objects: Path) -> list[str]:
 
 def _audit_problems(audit: AuditLog, items: Sequence[object], after_kill: bool) -> list[str]:
     found = audit.verify()
-    tolerated = {"truncated last line"} if after_kill else set()
-    problems = [f"audit line {p.line}: {p.problem}" for p in found if p.problem not in tolerated]
+    torn = {p.line for p in found if p.problem == "truncated last line"} if after_kill else set()
+    problems = [f"audit line {p.line}: {p.problem}" for p in found if p.line not in torn]
     try:
         entries = audit.entries()
     except ValueError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +105,20 @@ def read_case_data(path: Path) -> dict[str, Any]:
 
 def validate_case_data(raw: dict[str, Any], path: Path) -> CaseFile:
     try:
-        return CaseFile.model_validate(raw)
+        return CaseFile.model_validate(_dates_as_text(raw))
     except ValidationError as exc:
         detail = format_validation(exc, str(path))
         raise CaseError(
             f"case.toml 内容有误：\n{detail}", f"case.toml is invalid:\n{detail}",
             fix_zh="请按提示修改对应字段。", fix_en="Fix the fields named above.",
         ) from None
+
+
+def _dates_as_text(raw: dict[str, Any]) -> dict[str, Any]:
+    """A bare TOML date (``requested_at = 2025-04-20``) reads like the string "2025-04-20"
+    (midnight, China time); pydantic would make it a *naive* datetime that cannot be compared
+    with the others."""
+    return {k: v.isoformat() if type(v) is date else v for k, v in raw.items()}
 
 
 def load_evidence(path: Path) -> EvidenceList:

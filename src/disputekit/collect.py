@@ -16,13 +16,11 @@ AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # one evidence file; larger is surely not a chat or photo
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI_RE = re.compile(f"[{_BIDI}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/newline, DEL, C1
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_BIDI_RE = re.compile(f"[{_BIDI}]")
-_JSON_DIRTY = re.compile(rf"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\[bfr]|[\x7f-\x9f{_BIDI}]")
-_JSON_DIRTY_LINE = re.compile(_JSON_DIRTY.pattern + r"|\\[nt]")
-_MESSAGE_TEXT: Any = {"messages": {"__all__": {"text"}}}
-
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+_UNSAFE_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 def check_input_path(path: Path) -> None:
     """Refuse anything that is not a plain, readable, bounded file (before reading a byte)."""
@@ -101,14 +99,27 @@ def safe_facts(facts: AnyFacts) -> AnyFacts:
     """The facts with every string made :func:`printable` (chat message text may keep its
     line breaks). Evidence comes from strangers; its strings are printed by ``list`` and
     ``inspect`` and drawn in the dossier. Cheap when there is nothing to clean."""
-    if isinstance(facts, ChatFacts):
-        dirty = _JSON_DIRTY_LINE.search(facts.model_dump_json(exclude=_MESSAGE_TEXT)) or \
-            _JSON_DIRTY.search(facts.model_dump_json(include=_MESSAGE_TEXT))
-    else:
-        dirty = _JSON_DIRTY_LINE.search(facts.model_dump_json())
-    if not dirty:
+    if not _dirty(facts):
         return facts
     return type(facts).model_validate(_clean(facts.model_dump(), in_messages=False))
+
+
+def _dirty(facts: AnyFacts) -> bool:
+    if isinstance(facts, ChatFacts):  # the bulk, scanned as two long strings
+        return bool(_UNSAFE_TEXT.search("\n".join(m.text for m in facts.messages))
+                    or _UNSAFE.search("".join(m.sender for m in facts.messages))
+                    or _dirty_value(facts.model_dump(exclude={"messages"})))
+    return _dirty_value(facts.model_dump())
+
+
+def _dirty_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return _UNSAFE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_dirty_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_dirty_value(v) for v in value)
+    return False
 
 
 def _clean(value: Any, *, in_messages: bool, key: str = "") -> Any:
