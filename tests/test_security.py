@@ -138,8 +138,6 @@ def test_error_messages_carry_no_terminal_controls(case: Path, tmp_path: Path) -
     assert printable(result.output) and "gone [2J ]0;title .png" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="cli/case_cmds.py add_cmd echoes the source path as "
-                   "given (`E3  added photo: <path>`), control characters included")
 def test_add_confirmation_carries_no_terminal_controls(case: Path, tmp_path: Path) -> None:
     pic = picture(tmp_path / "x\x1b[31m.png", (5, 5, 5))
     result = run(["add", str(case), str(pic)])

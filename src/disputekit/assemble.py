@@ -33,6 +33,7 @@ from disputekit.render.story import Collector, Writer
 from disputekit.render.verify_pdf import verify_dossier
 from disputekit.store.atomic import fsync_dir
 from disputekit.store.hashing import sha256_file
+from disputekit.store.lock import case_lock
 from disputekit.timeline import build_timeline
 from disputekit.validate import NOT_FOR_ARCHIVE, check_case, context_for
 
@@ -105,6 +106,20 @@ def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
 
 
 Progress = Callable[[str, str], None]
+BUILD_PREFIX = ".dk-build-"
+
+
+def _swept(out_dir: Path) -> Path:
+    _sweep_stale_work(out_dir)
+    return out_dir
+
+
+def _sweep_stale_work(out_dir: Path) -> None:
+    """Remove work folders of builds that were killed; the caller holds the output lock, so
+    no live build owns any of them."""
+    for stale in out_dir.glob(BUILD_PREFIX + "*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _quiet(_zh: str, _en: str) -> None:
@@ -156,7 +171,8 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
     did = dossier_id(manifest)
     out_dir = options.out_dir or case.paths.out
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".dk-build-", dir=out_dir) as tmp:
+    with case_lock(case.paths.meta, lock_name="build.lock"), \
+            tempfile.TemporaryDirectory(prefix=BUILD_PREFIX, dir=_swept(out_dir)) as tmp:
         work = Path(tmp)
         jobs = _image_jobs(case, work)
         progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")

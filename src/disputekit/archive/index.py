@@ -143,8 +143,9 @@ def reindex(root: Path) -> ReindexResult:
             result.skipped.append((rel, "; ".join(read.problems)))
             continue
         rows.append(row_of(read.data, rel, read.sha256))
+    for stale in root.glob(f"{INDEX_FILE}.tmp-*"):  # left by a rebuild that was killed
+        stale.unlink(missing_ok=True)
     tmp = root / f"{INDEX_FILE}.tmp-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
     try:
         with contextlib.closing(_create(tmp)) as conn, conn:
             _insert(conn, rows)

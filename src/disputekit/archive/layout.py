@@ -22,7 +22,7 @@ from pathlib import Path
 
 from disputekit.clock import CHINA_TZ
 from disputekit.errors import InputFileError
-from disputekit.store.atomic import atomic_write_text
+from disputekit.store.atomic import atomic_write_text, remove_stale_temps
 
 MARKER = ".disputekit-archive"
 ARCHIVE_FORMAT = "disputekit-archive/1"
@@ -50,6 +50,8 @@ def ensure_archive(root: Path) -> None:
     """Create the archive (marker) in a new or empty folder; refuse any other folder."""
     if is_archive(root):
         return
+    if root.is_dir():
+        remove_stale_temps(root)  # a creation killed before the marker was in place
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise not_an_archive(root)
     root.mkdir(parents=True, exist_ok=True)

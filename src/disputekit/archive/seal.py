@@ -51,7 +51,7 @@ from disputekit.profiles.load import load_profile
 from disputekit.review import assert_fresh_approval, decisions, state_of
 from disputekit.store.atomic import atomic_write_bytes, fsync_dir
 from disputekit.store.hashing import CHUNK, sha256_file
-from disputekit.store.lock import DEFAULT_TIMEOUT_S, case_lock
+from disputekit.store.lock import case_lock, lock_timeout
 from disputekit.validate import (
     NOT_FOR_ARCHIVE,
     check_case,
@@ -112,13 +112,13 @@ def archive_case(
     digest = state_hash(case)
     folder = case_folder_for(archive_root, case.case_id, case.facts.requested_at)
     if (done := find_sealed(folder, digest, outcome)) is not None:
-        return done
+        return _complete(case, archive_root, done, now, actor)
     with _work_dir(archive_root) as work:
         dossier = (make_dossier or default_make_dossier)(case_dir, work / "build", now)
         with archive_lock(archive_root), case_lock(case.paths.meta):
             case = _unchanged(case_dir, digest)
             if (done := find_sealed(folder, digest, outcome)) is not None:
-                return done
+                return _complete(case, archive_root, done, now, actor)
             result = _seal(case, folder, dossier, work / "seal", outcome, now, actor,
                            profile_path)
             case.audit.append(now, actor, "archive", {
@@ -149,6 +149,22 @@ def check_archivable(case: Case, outcome: str | None, now: datetime,
     assert_fresh_approval(case, env, allow_lifecycle=True)
 
 
+def _complete(case: Case, root: Path, done: ArchiveResult, now: datetime, actor: str) -> ArchiveResult:
+    """An existing version: make sure the case's audit and the index know it (a run killed
+    after publishing the version, before recording it, is finished here)."""
+    recorded = any(
+        e.get("action") == "archive" and e.get("details", {}).get("manifest_sha256") == done.manifest_sha256
+        for e in case.audit.entries()
+    )
+    if not recorded:
+        with case_lock(case.paths.meta):
+            case.audit.append(now, actor, "archive", {
+                "archive": str(done.path), "version": done.version, "state_hash": done.state_hash,
+                "manifest_sha256": done.manifest_sha256, "outcome": done.outcome, "recovered": True})
+    _index(root, done)
+    return done
+
+
 def find_sealed(folder: Path, digest: str, outcome: str | None) -> ArchiveResult | None:
     """The latest version if it sealed this state (and this outcome, when one is given)."""
     found = versions(folder)
@@ -176,7 +192,7 @@ def _unchanged(case_dir: Path, digest: str) -> Case:
 
 @contextlib.contextmanager
 def archive_lock(root: Path) -> Iterator[None]:
-    lock = FileLock(str(root / LOCK_FILE), timeout=DEFAULT_TIMEOUT_S)
+    lock = FileLock(str(root / LOCK_FILE), timeout=lock_timeout())
     try:
         lock.acquire()
     except Timeout:

@@ -229,7 +229,9 @@ def verify_archive(root: Path, report: VerifyReport,
         seen.add(version.parent)
         verify_archived_case(version.parent, report,
                              version.parent.relative_to(root).as_posix() + "/", opts)
-    known = {MARKER, INDEX_FILE, LOCK_FILE, STAGING, "stats.png"}
+    # the index is derived; SQLite's own journal files next to it are not archive content
+    known = {MARKER, INDEX_FILE, LOCK_FILE, STAGING, "stats.png",
+             f"{INDEX_FILE}-journal", f"{INDEX_FILE}-wal", f"{INDEX_FILE}-shm"}
     for child in sorted(root.iterdir()):
         if child.name not in known and not (child.is_dir() and child.name.isdigit()):
             report.add(child.name, "unexpected entry in the archive")

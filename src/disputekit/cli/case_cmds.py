@@ -20,7 +20,7 @@ from disputekit.cli.options import (
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
-from disputekit.collect import inspect_file
+from disputekit.collect import inspect_file, printable
 from disputekit.errors import UsageError
 from disputekit.evidence_ops import add_files, mark_messages
 from disputekit.i18n import pick
@@ -119,12 +119,13 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
                    for o in outcomes])
         return
     for o in outcomes:
+        shown = printable(str(o.source))
         if o.status == "added":
-            click.echo(pick(f"{o.exhibit}  已添加 {o.kind}:{o.source}",
-                            f"{o.exhibit}  added {o.kind}: {o.source}"))
+            click.echo(pick(f"{o.exhibit}  已添加 {o.kind}：{shown}",
+                            f"{o.exhibit}  added {o.kind}: {shown}"))
         else:
-            click.echo(pick(f"{o.exhibit}  相同内容已存在，未重复添加：{o.source}",
-                            f"{o.exhibit}  already in the case (same bytes), nothing added: {o.source}"))
+            click.echo(pick(f"{o.exhibit}  相同内容已存在，未重复添加：{shown}",
+                            f"{o.exhibit}  already in the case (same bytes), nothing added: {shown}"))
 
 
 @click.command("list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -59,6 +59,8 @@ class Shipment(BaseModel):
 def _aware(value: object) -> object:
     if isinstance(value, str):
         return parse_time(value)
+    if isinstance(value, date) and not isinstance(value, datetime):  # a bare TOML date
+        return datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=CHINA_TZ)
     return value

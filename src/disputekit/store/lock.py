@@ -52,12 +52,13 @@ def lock_timeout() -> float:
 
 
 @contextlib.contextmanager
-def case_lock(meta_dir: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold ``.disputekit/lock`` for the block; wait up to ``timeout`` seconds (default:
-    ``lock_timeout()``), then raise CaseBusy. Never waits forever."""
+def case_lock(meta_dir: Path, timeout: float | None = None, lock_name: str = "lock") -> Iterator[None]:
+    """Hold ``.disputekit/lock`` (or ``lock_name`` in another folder, e.g. the build output)
+    for the block; wait up to ``timeout`` seconds (default: ``lock_timeout()``), then raise
+    CaseBusy. Never waits forever."""
     meta_dir.mkdir(parents=True, exist_ok=True)
     wait = lock_timeout() if timeout is None else max(0.0, timeout)
-    lock = FileLock(str(meta_dir / "lock"), timeout=wait)
+    lock = FileLock(str(meta_dir / lock_name), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
