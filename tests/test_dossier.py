@@ -207,3 +207,13 @@ def test_changed_original_is_named_and_nothing_is_written(tmp_path: Path) -> Non
     assert caught.value.message("en").startswith(
         "The original of E4 is missing or changed on disk (SHA-256 mismatch); no dossier was built.")
     assert not (case / "out" / "dossier.pdf").exists() and not (case / "out" / "upload").exists()
+
+
+def test_shop_can_keep_originals_out_of_the_working_dossier(tmp_path: Path) -> None:
+    case = sample_case("signed-not-received", tmp_path / "p")
+    shop = tmp_path / "shop.toml"
+    shop.write_text('[privacy]\nattach_originals = { value = false, source = "our policy", confidence = "high" }\n', "utf-8")
+    result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False, profile_path=shop))
+    files = PdfReader(result.dossier).attachments
+    assert list(files) == ["manifest.json"]
+    assert json.loads(files["manifest.json"][0])["attached"] == []

@@ -177,7 +177,12 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         jobs = _image_jobs(case, work)
         progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")
         images = prepare_images(jobs, jobs=options.jobs)
-        attached = _attached(case, None if options.pdfa else options.attach_budget)
+        if options.pdfa:
+            attached = _attached(case, None)
+        elif profile.privacy.attach_originals.value:
+            attached = _attached(case, options.attach_budget)
+        else:  # shop setting: the working dossier carries hashes only, no personal data
+            attached = set()
         manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
         reviews, state = _reviews(case)
         data = DossierData(

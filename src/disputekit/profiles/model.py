@@ -115,6 +115,7 @@ class Requirements(Frozen):
 class Privacy(Frozen):
     mask_phones: BoolValue
     mask_addresses: BoolValue
+    attach_originals: BoolValue
 
 
 class ProfileInfo(Frozen):
