@@ -73,7 +73,7 @@ L: dict[str, tuple[str, str]] = {
     "page_of": ("第 {x} / {y} 页", "Page {x} of {y}"),
     "originals_note": ("原始文件以附件形式嵌入本 PDF,哈希见证据目录与 manifest.json。",
                        "The originals are attached to this PDF; hashes in the index and manifest.json."),
-    "not_attached": ("(原件过大未嵌入，见案件文件夹)", "(original too large to attach; kept in the case folder)"),
+    "not_attached": ("（原件未嵌入，见案件文件夹）", "(original too large to attach; kept in the case folder)"),
     "related_screens": ("相关截图", "Related screenshots"),
     "strong": ("强：证据充分", "Strong"),
     "medium": ("中：可用但有弱点", "Medium: usable, with weak points"),
@@ -81,10 +81,10 @@ L: dict[str, tuple[str, str]] = {
     "refuse": ("拒绝", "Refuse"),
     "negotiate": ("协商", "Negotiate"),
     "agree": ("同意退款", "Agree"),
-    "none": ("(未选择)", "(none chosen)"),
+    "none": ("（未选择）", "(none chosen)"),
     "refund_only": ("仅退款", "Refund only"),
     "return_and_refund": ("退货退款", "Return and refund"),
-    "msg_count": ("共 {n} 条消息，编码 {enc},来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
+    "msg_count": ("共 {n} 条消息，编码 {enc}，来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
 }
 
 STATUS: dict[str, tuple[str, str]] = {
