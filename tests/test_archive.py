@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import stat
 from datetime import datetime
@@ -178,8 +177,6 @@ def test_both_samples_archive_as_pdfa3b(sample: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("disputekit.assemble") is None,
-                    reason="the dossier builder is not in this tree yet")
 @pytest.mark.parametrize("sample", ["signed-not-received", "returned-not-ours"])
 def test_both_samples_real_dossier_archive_as_pdfa3b(sample: str, tmp_path: Path) -> None:
     case = make_sample_case(tmp_path / "case", sample)

@@ -217,3 +217,22 @@ def test_shop_can_keep_originals_out_of_the_working_dossier(tmp_path: Path) -> N
     files = PdfReader(result.dossier).attachments
     assert list(files) == ["manifest.json"]
     assert json.loads(files["manifest.json"][0])["attached"] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["signed-not-received", "returned-not-ours"])
+def test_structure_for_both_samples_and_languages(name: str, lang: str, tmp_path: Path) -> None:
+    case = sample_case(name, tmp_path / "s")
+    result = build_dossier(case, BuildOptions(now=NOW[name], lang=lang, upload=False))
+    reader = PdfReader(result.dossier)
+    titles = outline_titles(reader)
+    from disputekit.case import open_case
+
+    ids = [item.id for item in open_case(case).evidence.items]
+    assert [t.split()[0] for t in titles if re.match(r"E\d+ ", t)] == ids
+    total = len(reader.pages)
+    footer = "第 {x} / {y} 页" if lang == "zh" else "Page {x} of {y}"
+    for number, page in enumerate(reader.pages, start=1):
+        assert footer.format(x=number, y=total) in page.extract_text()
+    files = {n: d[0] for n, d in reader.attachments.items()}
+    assert sorted(n.split("_", 1)[0] for n in files if n != "manifest.json") == ids
