@@ -50,7 +50,7 @@ from disputekit.manifest import build_manifest, state_hash
 from disputekit.profiles.load import load_profile
 from disputekit.review import assert_fresh_approval, decisions, state_of
 from disputekit.store.atomic import atomic_write_bytes, fsync_dir
-from disputekit.store.hashing import CHUNK, sha256_file
+from disputekit.store.hashing import copy_hashing, sha256_file
 from disputekit.store.lock import case_lock, lock_timeout
 from disputekit.validate import (
     NOT_FOR_ARCHIVE,
@@ -274,16 +274,9 @@ def _previous(found: list[tuple[int, Path]]) -> dict[str, Any] | None:
 
 def _copy_hashed(source: Path, dest: Path) -> dict[str, Any]:
     dest.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    with source.open("rb") as src, dest.open("wb") as dst:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-        dst.flush()
-        os.fsync(dst.fileno())
-    return {"sha256": digest.hexdigest(), "size": size}
+    with dest.open("wb") as dst:
+        digest, size = copy_hashing(source, dst)
+    return {"sha256": digest, "size": size}
 
 
 def _stage_case_files(case: Case, stage: Path) -> dict[str, dict[str, Any]]:

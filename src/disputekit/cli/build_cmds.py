@@ -12,7 +12,7 @@ from disputekit.cli.options import case_arg, json_opt, now_opt, resolve_actor
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.draft.reason import draft_reason
-from disputekit.i18n import current_lang, pick
+from disputekit.i18n import pick
 from disputekit.models.build import BuildOptions
 from disputekit.models.case import GROUND_IDS
 from disputekit.profiles.load import load_profile
@@ -91,7 +91,6 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     if result.upload:
         click.echo(pick(f"上传包：{result.upload}", f"Upload bundle: {result.upload}"))
     click.echo(f"sha256 {result.sha256}")
-    _ = current_lang
 
 
 def register(group: click.Group) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 
@@ -16,6 +18,20 @@ def sha256_file(path: Path) -> tuple[str, int]:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def copy_hashing(source: Path, dst: BinaryIO) -> tuple[str, int]:
+    """Copy ``source`` into the open ``dst`` while hashing it; fsync; (hex digest, size)."""
+    digest = hashlib.sha256()
+    size = 0
+    with source.open("rb") as src:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    dst.flush()
+    os.fsync(dst.fileno())
     return digest.hexdigest(), size
 
 

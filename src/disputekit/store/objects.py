@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import tempfile
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from disputekit.store.atomic import TEMP_PREFIX, fsync_dir
-from disputekit.store.hashing import CHUNK, sha256_file
+from disputekit.store.hashing import copy_hashing, sha256_file
 
 READ_ONLY = 0o444
 
@@ -63,13 +62,5 @@ class ObjectStore:
 
 
 def _copy_hashing(source: Path, fd: int) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-        dst.flush()
-        os.fsync(dst.fileno())
-    return digest.hexdigest(), size
+    with os.fdopen(fd, "wb") as dst:
+        return copy_hashing(source, dst)
