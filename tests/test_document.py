@@ -68,7 +68,7 @@ def test_encrypted_pdf_is_refused_with_exact_message(tmp_path: Path) -> None:
     assert error.en == "The PDF is encrypted: locked.pdf needs a password to open."
     assert error.fix_en == "Open it with its password and save an unencrypted copy, then add that."
     assert error.message("zh") == (
-        "PDF 已加密：locked.pdf 需要密码才能打开。 请先用密码打开并另存为未加密的 PDF 再添加。"
+        "PDF 已加密：locked.pdf 需要密码才能打开。请先用密码打开并另存为未加密的 PDF 再添加。"
     )
 
 

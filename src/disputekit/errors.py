@@ -43,7 +43,9 @@ class DisputekitError(Exception):
     def message(self, lang: str | None = None) -> str:
         lang = lang or current_lang()
         text, fix = (self.zh, self.fix_zh) if lang == "zh" else (self.en, self.fix_en)
-        return f"{text} {fix}".strip() if fix else text
+        if not fix:
+            return text
+        return f"{text}{fix}" if lang == "zh" else f"{text} {fix}"
 
 
 class UsageError(DisputekitError):

@@ -17,6 +17,7 @@ HEADINGS = {
     Severity.WARNING: ("警告（削弱证据）", "Warnings (weaken the case)"),
     Severity.INFO: ("提示", "Info"),
 }
+REVIEW = {"approved": ("已批准", "approved"), "returned": ("已退回", "returned"), "stale": ("批准已失效", "stale")}
 ACTIONS = {"refuse": ("拒绝", "refuse"), "negotiate": ("协商", "negotiate"), "agree": ("同意", "agree")}
 
 
@@ -60,6 +61,7 @@ def queue_lines(rows: Sequence[QueueRow]) -> list[str]:
         when = (r.deadline or "?")[:16].replace("T", " ") + ("*" if r.estimated else " ")
         flag = "!" if r.hours_left is not None and r.hours_left < 24 else " "
         ready = pick("是", "yes") if r.ready else pick("否", "no ")
-        lines.append(f"{flag}{r.case:<23} {r.state:<23} {when:<18} {left}  {ready}   {r.review or '-'}")
+        review = pick(*REVIEW[r.review]) if r.review in REVIEW else "-"
+        lines.append(f"{flag}{r.case:<23} {r.state:<23} {when:<18} {left}  {ready}   {review}")
     lines.append(pick("* 估算期限，请以千牛倒计时为准", "* estimated deadline; the Qianniu countdown wins"))
     return lines
