@@ -84,7 +84,7 @@ def init_cmd(case_dir: Path, actor: str | None, now: str | None, **values: objec
     data["agent"] = resolve_actor(actor)
     facts = CaseFile.model_validate(data)
     case = init_case(case_dir, facts, at=clock_now(now), actor=resolve_actor(actor))
-    click.echo(pick(f"已建立案件 {case.case_id}:{case_dir}", f"Created case {case.case_id} in {case_dir}"))
+    click.echo(pick(f"已建立案件 {case.case_id}：{case_dir}", f"Created case {case.case_id} in {case_dir}"))
 
 
 @click.command("add")

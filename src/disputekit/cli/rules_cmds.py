@@ -78,7 +78,8 @@ def grounds_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_j
         return
     for g in fits:
         mark = "✔" if g.fits else "✘"
-        click.echo(f"{mark} {g.id:<24} {g.name_zh if lang == 'zh' else g.name_en}  ({g.basis})")
+        basis = f"（{g.basis}）" if lang == "zh" else f"({g.basis})"
+        click.echo(f"{mark} {g.id:<24} {g.name_zh if lang == 'zh' else g.name_en}  {basis}")
         for m in (g.missing_zh if lang == "zh" else g.missing_en):
             click.echo("    " + pick("缺少：", "missing: ") + m)
         for f in g.blocking:

@@ -42,7 +42,7 @@ def check_text(text: str, profile: Profile, *, limit_bytes: int | None = None) -
                                     f"{size} bytes, over the {limit_bytes}-byte limit."))
     for code, (pattern, zh, en) in PATTERNS.items():
         if pattern.search(text):
-            problems.append(TextProblem(code, f"含有{zh},平台不允许在理由中留联系方式或链接。",
+            problems.append(TextProblem(code, f"含有{zh}，平台不允许在理由中留联系方式或链接。",
                                         f"Contains {en}; contact details and links are not allowed."))
     rude = [w for w in profile.wording.abusive if w in text]
     if rude:

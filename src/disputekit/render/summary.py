@@ -24,7 +24,7 @@ def key_facts(facts: dict[str, Any]) -> str:
         msgs = facts.get("messages", [])
         span = f"{msgs[0]['time'] or '?'} → {msgs[-1]['time'] or '?'}" if msgs else ""
         return pick(
-            f"{len(msgs)} 条消息，{facts.get('encoding')},参与者 {', '.join(facts.get('participants', []))};{span}",
+            f"{len(msgs)} 条消息，{facts.get('encoding')}，参与者 {', '.join(facts.get('participants', []))};{span}",
             f"{len(msgs)} messages, {facts.get('encoding')}, participants {', '.join(facts.get('participants', []))}; {span}",
         )
     if kind == "tracking":

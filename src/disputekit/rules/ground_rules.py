@@ -83,7 +83,7 @@ def gift(ctx: RuleContext) -> list[Finding]:
         return []
     value = f"{c.gift_value} 元" if c.gift_value is not None else "赠品价值"
     return [make("grounds.gift-not-sole-ground", B,
-        f"缺少的是赠品时不能拒绝退货（第61条）。请同意退货并在退款中扣除{value},或与买家协商。",
+        f"缺少的是赠品时不能拒绝退货（第61条）。请同意退货并在退款中扣除{value}，或与买家协商。",
         "A missing gift is not a ground to refuse a return (Art. 61). Agree to the return and deduct the gift's value, or negotiate with the buyer.")]
 
 

@@ -32,7 +32,7 @@ def sharpness(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.photo_min_sharpness.value
     return [
         make("photo.sharpness", W,
-             f"{e.id} 可能模糊（清晰度 {f.sharpness:.0f},低于 {limit:.0f}）。请重拍清晰的照片。",
+             f"{e.id} 可能模糊（清晰度 {f.sharpness:.0f}，低于 {limit:.0f}）。请重拍清晰的照片。",
              f"{e.id} may be blurred (sharpness {f.sharpness:.0f} < {limit:.0f}). Retake it in focus.",
              [e.id])
         for e, f in ctx.photos() if f.kind == "photo" and f.sharpness < limit
@@ -91,7 +91,7 @@ def before_shipment(ctx: RuleContext) -> list[Finding]:
             out.append(_untimed("photo.before-shipment-time", e))
         elif shipped and f.taken_at > shipped:
             out.append(make("photo.before-shipment-time", B,
-                f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M},晚于发货时间 {shipped:%Y-%m-%d %H:%M},不能作为出库照片。",
+                f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M}，晚于发货时间 {shipped:%Y-%m-%d %H:%M}，不能作为出库照片。",
                 f"{e.id} was taken at {f.taken_at:%Y-%m-%d %H:%M}, after shipment at {shipped:%Y-%m-%d %H:%M}; it cannot show the outbound state.",
                 [e.id]))
     return out
@@ -112,7 +112,7 @@ def returned_item_time(ctx: RuleContext) -> list[Finding]:
             out.append(_untimed("photo.returned-item-time", e))
         elif signed and f.taken_at < signed:
             out.append(make("photo.returned-item-time", B,
-                f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M},早于退货签收 {signed:%Y-%m-%d %H:%M},不能证明退回的商品状态。",
+                f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M}，早于退货签收 {signed:%Y-%m-%d %H:%M}，不能证明退回的商品状态。",
                 f"{e.id} was taken at {f.taken_at:%Y-%m-%d %H:%M}, before the return was signed at {signed:%Y-%m-%d %H:%M}; it cannot show what came back.",
                 [e.id]))
     return out

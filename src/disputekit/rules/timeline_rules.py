@@ -103,6 +103,6 @@ def beyond_7_days(ctx: RuleContext) -> list[Finding]:
     end = seven_day_end(signed, days)
     if ctx.case.requested_at < end:
         return [make("timeline.beyond-7-days", B,
-            f"签收于 {signed:%Y-%m-%d},七天无理由期限至 {end:%Y-%m-%d %H:%M},退款申请 {ctx.case.requested_at:%Y-%m-%d %H:%M} 仍在期限内，不能以超期拒绝。",
+            f"签收于 {signed:%Y-%m-%d}，七天无理由期限至 {end:%Y-%m-%d %H:%M}，退款申请 {ctx.case.requested_at:%Y-%m-%d %H:%M} 仍在期限内，不能以超期拒绝。",
             f"Signed {signed:%Y-%m-%d}; the 7-day window ends {end:%Y-%m-%d %H:%M}; the request at {ctx.case.requested_at:%Y-%m-%d %H:%M} is inside it, so 'beyond the window' does not apply.")]
     return []

@@ -74,7 +74,7 @@ def signed_exists(ctx: RuleContext) -> list[Finding]:
 def signed_before_request(ctx: RuleContext) -> list[Finding]:
     return [
         make("tracking.signed-before-request", B,
-             f"{e.id} 的签收时间 {f.signed_at:%Y-%m-%d %H:%M} 晚于退款申请时间 {ctx.case.requested_at:%Y-%m-%d %H:%M}:申请时买家确实未收到，不能以“已签收”拒绝。",
+             f"{e.id} 的签收时间 {f.signed_at:%Y-%m-%d %H:%M} 晚于退款申请时间 {ctx.case.requested_at:%Y-%m-%d %H:%M}：申请时买家确实未收到，不能以“已签收”拒绝。",
              f"{e.id} was signed at {f.signed_at:%Y-%m-%d %H:%M}, after the refund request at {ctx.case.requested_at:%Y-%m-%d %H:%M}: the buyer had not received it when applying, so 'signed' is not a valid ground.",
              [e.id])
         for e, f in _signed(ctx) if f.signed_at and f.signed_at > ctx.case.requested_at
