@@ -236,3 +236,20 @@ def test_structure_for_both_samples_and_languages(name: str, lang: str, tmp_path
         assert footer.format(x=number, y=total) in page.extract_text()
     files = {n: d[0] for n, d in reader.attachments.items()}
     assert sorted(n.split("_", 1)[0] for n in files if n != "manifest.json") == ids
+
+
+def test_post_write_verification_names_each_problem(built_a: tuple[Path, PdfReader], case_a: Path) -> None:
+    from disputekit.case import open_case
+    from disputekit.errors import VerificationFailed
+    from disputekit.render.verify_pdf import verify_dossier
+
+    case = open_case(case_a)
+    manifest = json.loads(built_a[1].attachments["manifest.json"][0])
+    assert verify_dossier(built_a[0], manifest, case) == len(built_a[1].pages)
+    tampered = json.loads(json.dumps(manifest))
+    tampered["exhibits"][0]["sha256"] = "0" * 64
+    with pytest.raises(VerificationFailed) as caught:
+        verify_dossier(built_a[0], tampered, case)
+    message = caught.value.message("en")
+    assert "attached manifest.json differs from the manifest built" in message
+    assert f"attachment E1_{case.evidence.items[0].name} does not match its SHA-256" in message

@@ -6,7 +6,6 @@ verify → upload bundle → move into place.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -65,22 +64,25 @@ def _attached(case: Case, budget: int | None) -> set[str]:
     return chosen
 
 
-def _story(w: Writer, data: DossierData, slots: list[tuple[int, str, int]]) -> list[object]:
-    return [*sections.front_matter(w, data), *exhibits.exhibit_story(w, data, slots)]
+def _story(w: Writer, data: DossierData, slots: list[tuple[int, str, int]],
+           images: list[exhibits.ImagePlacement]) -> list[object]:
+    return [*sections.front_matter(w, data), *exhibits.exhibit_story(w, data, slots, images)]
 
 
-def render_pdf(data: DossierData, path: Path) -> list[tuple[int, str, int]]:
-    """Render the reportlab part; returns the evidence-PDF page slots to merge later."""
+def render_pdf(data: DossierData, path: Path) -> tuple[list[tuple[int, str, int]], list[exhibits.ImagePlacement]]:
+    """Render the reportlab part; returns the evidence-PDF page slots and the image boxes
+    that the qpdf pass fills."""
     collector = Collector()
-    _story(collector, data, [])
+    _story(collector, data, [], [])
     fonts = FontSet()
     fonts.prepare([*collector.texts, *all_label_texts(),
                    *furniture_texts(data.case.case_id, data.dossier_id, data.lang)])
     slots: list[tuple[int, str, int]] = []
+    images: list[exhibits.ImagePlacement] = []
     rl_config.useA85 = 0
     with fonts.as_default():
         writer = Writer(fonts)
-        story = _story(writer, data, slots)
+        story = _story(writer, data, slots, images)
         doc = BaseDocTemplate(
             str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
             leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + HEADER_H,
@@ -94,7 +96,7 @@ def render_pdf(data: DossierData, path: Path) -> list[tuple[int, str, int]]:
                 draft=data.is_draft)),
         })
         doc.build(story, canvasmaker=canvas_class)
-    return slots
+    return slots, images
 
 
 def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
@@ -194,10 +196,10 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         )
         rendered = work / "rendered.pdf"
         progress("排版 PDF…", "Laying out the PDF…")
-        slots = render_pdf(data, rendered)
+        slots, images_placed = render_pdf(data, rendered)
         final = work / "dossier.pdf"
         finish_pdf(
-            rendered, final, slots=slots,
+            rendered, final, slots=slots, images=images_placed,
             sources={i.id: case.store.path_for(i.sha256) for i in case.evidence.items if i.kind == "document"},
             attachments=[manifest_attachment(manifest), *[
                 Attachment(f"{i.id}_{i.name}", case.store.path_for(i.sha256))
@@ -214,7 +216,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         target = out_dir / ("dossier.pdf" if lang == case.facts.lang or options.out_dir else f"dossier.{lang}.pdf")
         final.replace(target)
         fsync_dir(out_dir)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    digest = sha256_file(target)[0]
     return BuildResult(dossier=target, upload=upload_dir, pages=pages, sha256=digest,
                        manifest=manifest, dossier_id=did)
 

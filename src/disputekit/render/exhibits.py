@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from disputekit.mask import mask
 from disputekit.models.facts import (
@@ -99,35 +100,29 @@ def tracking(w: Writer, d: DossierData, e: Exhibit, facts: TrackingFacts) -> lis
     return story
 
 
-class StablePath(str):
-    """A file path whose printed form is a content token.
+@dataclass(frozen=True)
+class ImagePlacement:
+    """Where an exhibit image goes: page number and box in PDF points (bottom-left origin)."""
 
-    reportlab names an image XObject after ``'%s' % filename``; printing a token instead of
-    the (temporary) path keeps two builds of the same case byte-identical, while the file is
-    still opened by its real path.
-    """
-
-    token: str
-
-    def __new__(cls, path: Path, token: str) -> StablePath:
-        obj = super().__new__(cls, str(path))
-        obj.token = token
-        return obj
-
-    def __str__(self) -> str:
-        return self.token
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    path: Path
 
 
-def fitted_image(path: Path, max_w: float, max_h: float, token: str) -> Image:
+def fitted_size(path: Path, max_w: float, max_h: float) -> tuple[float, float]:
     from PIL import Image as PILImage
 
-    with PILImage.open(path) as im:
+    with PILImage.open(path) as im:  # reads the header only
         width, height = im.size
     scale = min(max_w / width, max_h / height, 1.0 if width > 400 else max_w / width)
-    return Image(StablePath(path, token), width=width * scale, height=height * scale)
+    return width * scale, height * scale
 
 
-def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts) -> list[Flowable]:
+def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts,
+          images: list[ImagePlacement]) -> list[Flowable]:
     lang = d.lang
     camera = " ".join(x for x in (facts.make, facts.model) if x) or "—"
     taken = facts.taken_at.strftime("%Y-%m-%d %H:%M:%S %z") if facts.taken_at else "—"
@@ -136,22 +131,32 @@ def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts) -> list[Flow
     path = d.images.get(e.id)
     if w.collecting or path is None:
         return [meta]
-    return [meta, w.space(2), KeepTogether([StampedImage(fitted_image(path, FRAME_W, FRAME_H - 75 * mm, e.item.sha256), e.id, w)])]
+    width, height = fitted_size(path, FRAME_W, FRAME_H - 75 * mm)
+    return [meta, w.space(2), KeepTogether([StampedImage(path, width, height, e.id, w, images)])]
 
 
 class StampedImage(Flowable):
-    """An image with the exhibit id stamped in its top-left corner."""
+    """The box of an exhibit image, with the exhibit id stamped in its top-left corner.
 
-    def __init__(self, image: Image, label: str, w: Writer) -> None:
+    The image itself is inserted in the qpdf pass (``pdf_post.place_images``), underneath the
+    stamp: reportlab keeps a whole document in memory and copies it at save, so images drawn
+    by reportlab made memory grow with the number of photos.
+    """
+
+    def __init__(self, path: Path, width: float, height: float, label: str, w: Writer,
+                 placements: list[ImagePlacement]) -> None:
         super().__init__()
-        self.image, self.label, self.w = image, label, w
+        self.path, self.width, self.height = path, width, height
+        self.label, self.w, self.placements = label, w, placements
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
-        return self.image.wrap(avail_w, avail_h)
+        return self.width, self.height
 
     def draw(self) -> None:
-        self.image.drawOn(self.canv, 0, 0)
-        h = self.image.drawHeight
+        x, y = self.canv.absolutePosition(0, 0)
+        self.placements.append(ImagePlacement(self.canv.getPageNumber(), x, y, self.width,
+                                              self.height, self.path))
+        h = self.height
         self.canv.setFillColor(colors.HexColor("#b00020"))
         self.canv.rect(0, h - 16, 34, 16, stroke=0, fill=1)
         self.canv.setFillColor(colors.white)
@@ -188,7 +193,8 @@ def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
     return story
 
 
-def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]]) -> list[Flowable]:
+def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]],
+                  images: list[ImagePlacement]) -> list[Flowable]:
     story: list[Flowable] = [Anchor("exhibits", t("exhibits", d.lang), 0, "")]
     for e in d.ctx.exhibits:
         story += heading(w, d, e)
@@ -198,7 +204,7 @@ def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]]) 
         elif isinstance(f, TrackingFacts):
             story += tracking(w, d, e, f)
         elif isinstance(f, PhotoFacts):
-            story += photo(w, d, e, f)
+            story += photo(w, d, e, f, images)
         elif isinstance(f, DocumentFacts):
             story += document(w, d, e, f, slots)
         story.append(PageBreak())

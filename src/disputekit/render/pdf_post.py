@@ -20,6 +20,7 @@ from typing import Any
 import pikepdf
 
 from disputekit.errors import VerificationFailed
+from disputekit.render.exhibits import ImagePlacement
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
 
 SLOT_TOP_GAP = 28  # points left under the header for the "original page n of m" line
@@ -67,6 +68,27 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
     return list(opened.values())
 
 
+def place_images(pdf: pikepdf.Pdf, placements: Iterable[ImagePlacement]) -> None:
+    """Put each prepared JPEG (passed through, not re-encoded) in its box, under the stamp."""
+    from PIL import Image as PILImage
+
+    for number, place in enumerate(placements, start=1):
+        data = place.path.read_bytes()
+        with PILImage.open(place.path) as im:
+            size, mode = im.size, im.mode
+        image = pikepdf.Stream(pdf, data)
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width, image.Height = size
+        image.ColorSpace = pikepdf.Name.DeviceGray if mode == "L" else pikepdf.Name.DeviceRGB
+        image.BitsPerComponent = 8
+        image.Filter = pikepdf.Name.DCTDecode
+        page = pdf.pages[place.page - 1]
+        name = page.add_resource(image, pikepdf.Name.XObject, pikepdf.Name(f"/DkIm{number}"))
+        draw = (f"q {place.width:.4f} 0 0 {place.height:.4f} {place.x:.4f} {place.y:.4f} cm "
+                f"{name} Do Q\n")
+        page.contents_add(pikepdf.Stream(pdf, draw.encode("ascii")), prepend=True)
+
+
 def attach_files(pdf: pikepdf.Pdf, attachments: list[Attachment]) -> None:
     """Embed files (Flate-compressed on save) with /F, /UF and /Params /Size."""
     for attachment in attachments:
@@ -80,12 +102,14 @@ def finish_pdf(
     *,
     slots: list[tuple[int, str, int]],
     sources: dict[str, Path],
+    images: list[ImagePlacement] | None = None,
     attachments: list[Attachment],
     metadata: dict[str, str],
     identity: str,
 ) -> None:
     """Write the final dossier: merged evidence pages, attachments, metadata, fixed /ID."""
     with pikepdf.open(rendered) as pdf:
+        place_images(pdf, images or [])
         evidence = merge_slots(pdf, slots, sources) if slots else []
         attach_files(pdf, attachments)
         for key, value in metadata.items():

@@ -1,4 +1,8 @@
-"""Reopen a written dossier and check it before anyone is told it exists."""
+"""Reopen a written dossier and check it before anyone is told it exists.
+
+Uses pikepdf (qpdf): streams are read one at a time, so checking a large dossier does not
+hold it in memory.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
+import pikepdf
 
 from disputekit.case import Case
 from disputekit.errors import VerificationFailed
@@ -15,67 +19,72 @@ from disputekit.errors import VerificationFailed
 FORBIDDEN_ACTIONS = ("/URI", "/JavaScript", "/Launch", "/SubmitForm", "/ImportData")
 
 
-def _outline_titles(reader: PdfReader) -> list[str]:
+def _outline_titles(pdf: pikepdf.Pdf) -> list[str]:
     titles: list[str] = []
 
     def walk(items: list[Any]) -> None:
         for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                titles.append(str(item.title))
+            titles.append(str(item.title))
+            walk(item.children)
 
-    walk(reader.outline)
+    with pdf.open_outline() as outline:
+        walk(outline.root)
     return titles
 
 
-def _annotation_problems(reader: PdfReader) -> list[str]:
+def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
     problems = []
-    for number, page in enumerate(reader.pages, start=1):
-        for annot in page.get("/Annots", []) or []:
-            obj = annot.get_object()
-            action = obj.get("/A")
-            kind = str(action.get_object().get("/S")) if action is not None else ""
+    for number, page in enumerate(pdf.pages, start=1):
+        for annot in page.obj.get("/Annots", []):
+            action = annot.get("/A")
+            kind = str(action.get("/S")) if action is not None else ""
             if kind in FORBIDDEN_ACTIONS:
                 problems.append(f"page {number}: external action {kind}")
     return problems
 
 
-def _attachment_problems(reader: PdfReader, manifest: dict[str, Any]) -> list[str]:
-    files = {name: data for name, datas in reader.attachments.items() for data in datas}
-    problems = []
-    if "manifest.json" not in files:
+def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any]) -> list[str]:
+    names = list(pdf.attachments.keys())
+    if "manifest.json" not in names:
         return ["manifest.json is not attached"]
-    if json.loads(files["manifest.json"]) != json.loads(json.dumps(manifest)):
+    problems = []
+    attached = json.loads(pdf.attachments["manifest.json"].get_file().read_bytes())
+    if attached != json.loads(json.dumps(manifest)):
         problems.append("attached manifest.json differs from the manifest built")
     by_id = {e["id"]: e for e in manifest["exhibits"]}
-    for name, data in files.items():
-        exhibit = by_id.get(name.split("_", 1)[0])
+    for name in names:
         if name == "manifest.json":
             continue
+        exhibit = by_id.get(name.split("_", 1)[0])
         if exhibit is None:
             problems.append(f"unexpected attachment {name}")
-        elif hashlib.sha256(data).hexdigest() != exhibit["sha256"]:
+            continue
+        data = pdf.attachments[name].get_file().read_bytes()
+        if hashlib.sha256(data).hexdigest() != exhibit["sha256"]:
             problems.append(f"attachment {name} does not match its SHA-256")
     for exhibit_id in manifest.get("attached", []):
-        if not any(n.split("_", 1)[0] == exhibit_id for n in files):
+        if not any(n.split("_", 1)[0] == exhibit_id for n in names):
             problems.append(f"original of {exhibit_id} is not attached")
     return problems
 
 
 def verify_dossier(path: Path, manifest: dict[str, Any], case: Case) -> int:
     """Return the page count, or raise VerificationFailed naming every problem."""
-    reader = PdfReader(path)
     problems: list[str] = []
-    pages = len(reader.pages)
-    if pages == 0:
-        problems.append("no pages")
-    titles = _outline_titles(reader)
-    for item in case.evidence.items:
-        if not any(title.startswith(item.id + " ") for title in titles):
-            problems.append(f"no outline entry for {item.id}")
-    problems += _annotation_problems(reader)
-    problems += _attachment_problems(reader, manifest)
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+            if pages == 0:
+                problems.append("no pages")
+            titles = _outline_titles(pdf)
+            for item in case.evidence.items:
+                if not any(title.startswith(item.id + " ") for title in titles):
+                    problems.append(f"no outline entry for {item.id}")
+            problems += _annotation_problems(pdf)
+            problems += _attachment_problems(pdf, manifest)
+    except pikepdf.PdfError as exc:
+        problems.append(f"unreadable: {exc}")
+        pages = 0
     if problems:
         detail = "\n- ".join(problems)
         raise VerificationFailed(
