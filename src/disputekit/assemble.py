@@ -24,7 +24,12 @@ from disputekit.render import exhibits, sections
 from disputekit.render.dossier_data import DossierData
 from disputekit.render.fonts import FontSet
 from disputekit.render.furniture import furniture_texts, make_furniture
-from disputekit.render.images import PHOTO_SIDE, SCREENSHOT_SIDE, prepare_images
+from disputekit.render.images import (
+    PHOTO_SIDE,
+    SCREENSHOT_SIDE,
+    expected_size,
+    images_in_background,
+)
 from disputekit.render.labels import all_label_texts
 from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W, NumberedCanvas
 from disputekit.render.pdf_post import Attachment, finish_pdf, manifest_attachment, pdf_date
@@ -97,6 +102,15 @@ def render_pdf(data: DossierData, path: Path) -> tuple[list[tuple[int, str, int]
         })
         doc.build(story, canvasmaker=canvas_class)
     return slots, images
+
+
+def _image_sizes(case: Case, jobs: list[tuple[str, Path, Path, int]]) -> dict[str, tuple[int, int]]:
+    facts = {i.id: i.facts for i in case.evidence.items}
+    return {
+        ex: expected_size(int(facts[ex]["width"]), int(facts[ex]["height"]),
+                          int(facts[ex].get("orientation") or 0), side)
+        for ex, _, _, side in jobs
+    }
 
 
 def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
@@ -178,7 +192,8 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         work = Path(tmp)
         jobs = _image_jobs(case, work)
         progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")
-        images = prepare_images(jobs, jobs=options.jobs)
+        images = {ex: dest for ex, _, dest, _ in jobs}
+        sizes = _image_sizes(case, jobs)
         if options.pdfa:
             attached = _attached(case, None)
         elif profile.privacy.attach_originals.value:
@@ -190,13 +205,15 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         data = DossierData(
             case=case, ctx=ctx, report=report, draft=draft, timeline=build_timeline(ctx), lang=lang,
             dossier_id=did, generated_at=options.now, preparer=options.preparer or case.facts.agent or "—",
-            is_draft=options.draft, images=images,
+            is_draft=options.draft, images=images, image_sizes=sizes,
             pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
             reviews=reviews, review_state=state, attached=attached,
         )
         rendered = work / "rendered.pdf"
         progress("排版 PDF…", "Laying out the PDF…")
-        slots, images_placed = render_pdf(data, rendered)
+        with images_in_background(jobs, jobs=options.jobs) as wait_for_images:
+            slots, images_placed = render_pdf(data, rendered)  # needs sizes only
+            wait_for_images()
         final = work / "dossier.pdf"
         finish_pdf(
             rendered, final, slots=slots, images=images_placed,

@@ -26,7 +26,8 @@ class DossierData:
     generated_at: datetime
     preparer: str
     is_draft: bool
-    images: dict[str, Path] = field(default_factory=dict)  # exhibit id → prepared JPEG
+    images: dict[str, Path] = field(default_factory=dict)  # exhibit id → prepared JPEG (maybe not yet written)
+    image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # its size in pixels
     pdf_pages: dict[str, int] = field(default_factory=dict)  # exhibit id → page count
     reviews: list[dict[str, Any]] = field(default_factory=list)
     review_state: str | None = None

@@ -112,11 +112,8 @@ class ImagePlacement:
     path: Path
 
 
-def fitted_size(path: Path, max_w: float, max_h: float) -> tuple[float, float]:
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as im:  # reads the header only
-        width, height = im.size
+def fitted_size(size: tuple[int, int], max_w: float, max_h: float) -> tuple[float, float]:
+    width, height = size
     scale = min(max_w / width, max_h / height, 1.0 if width > 400 else max_w / width)
     return width * scale, height * scale
 
@@ -128,10 +125,10 @@ def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts,
     taken = facts.taken_at.strftime("%Y-%m-%d %H:%M:%S %z") if facts.taken_at else "—"
     meta = kv_table(w, [(t("taken_at", lang), taken), (t("camera", lang), camera),
                         ("", f"{facts.width}×{facts.height} {facts.format}" + (f" · {facts.software}" if facts.software else ""))])
-    path = d.images.get(e.id)
-    if w.collecting or path is None:
+    path, size = d.images.get(e.id), d.image_sizes.get(e.id)
+    if w.collecting or path is None or size is None:
         return [meta]
-    width, height = fitted_size(path, FRAME_W, FRAME_H - 75 * mm)
+    width, height = fitted_size(size, FRAME_W, FRAME_H - 75 * mm)
     return [meta, w.space(2), KeepTogether([StampedImage(path, width, height, e.id, w, images)])]
 
 
