@@ -56,13 +56,18 @@ class Shipment(BaseModel):
     courier: str | None = None
 
 
+YEARS = range(2000, 2101)  # a refund outside this span is a typo (deadline arithmetic stays safe)
+
+
 def _aware(value: object) -> object:
     if isinstance(value, str):
-        return parse_time(value)
-    if isinstance(value, date) and not isinstance(value, datetime):  # a bare TOML date
-        return datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=CHINA_TZ)
+        value = parse_time(value)
+    elif isinstance(value, date) and not isinstance(value, datetime):  # a bare TOML date
+        value = datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
+    elif isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=CHINA_TZ)
+    if isinstance(value, datetime) and value.year not in YEARS:
+        raise ValueError(f"year {value.year} is outside {YEARS.start}–{YEARS.stop - 1}")
     return value
 
 
