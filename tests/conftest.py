@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,5 +36,3 @@ def corpus() -> Path:
         pytest.skip("../shared/corpus is not present")
     return CORPUS
 
-
-__all__ = ["os", "tree_snapshot"]

@@ -21,7 +21,7 @@ from disputekit.models.facts import (
 )
 from disputekit.render.dossier_data import DossierData, anchor
 from disputekit.render.labels import STATUS, t
-from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W, Anchor, PageLabel
+from disputekit.render.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
 from disputekit.render.sections import FRAME_W, GRID, kv_table
 from disputekit.render.story import Writer
 from disputekit.rules.context import Exhibit
@@ -207,6 +207,3 @@ def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]],
         story.append(PageBreak())
     return story
 
-
-SLOT_MARGIN = (MARGIN, MARGIN + FOOTER_H)
-__all__ = ["PAGE_W", "SLOT_MARGIN", "exhibit_story"]

@@ -62,14 +62,3 @@ def expected_size(width: int, height: int, orientation: int, side: int) -> tuple
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     return draft_box((width, height), side)
-
-
-def prepare_images(jobs_list: list[tuple[str, Path, Path, int]], *, jobs: int) -> dict[str, Path]:
-    """``[(exhibit id, original, destination, max side)]`` → ``{exhibit id: prepared JPEG}``."""
-    work = [(str(src), str(dest), side) for _, src, dest, side in jobs_list]
-    if jobs <= 1 or len(work) <= 1:
-        done = [prepare_one(job) for job in work]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            done = list(pool.map(prepare_one, work, chunksize=1))
-    return {ex: Path(path) for (ex, _, _, _), path in zip(jobs_list, done, strict=True)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from disputekit.models.facts import PhotoFacts
 from disputekit.parse.photo import hamming
 from disputekit.rules.context import Exhibit, RuleContext
 from disputekit.rules.finding import Finding, Severity
@@ -117,5 +116,3 @@ def returned_item_time(ctx: RuleContext) -> list[Finding]:
                 [e.id]))
     return out
 
-
-__all__ = ["PhotoFacts"]
