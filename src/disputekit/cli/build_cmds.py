@@ -93,6 +93,6 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     click.echo(f"sha256 {result.sha256}")
 
 
-def register(group: click.Group) -> None:
-    for command in (draft_cmd, build_cmd):
-        group.add_command(command)
+COMMANDS: dict[str, click.Command] = {command.name or "": command for command in (
+    draft_cmd, build_cmd,
+)}

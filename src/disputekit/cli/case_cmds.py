@@ -202,6 +202,6 @@ def inspect_cmd(file: Path, as_kind: str | None, buyer: str | None, seller: str 
         click.echo(line)
 
 
-def register(group: click.Group) -> None:
-    for command in (init_cmd, add_cmd, list_cmd, mark_cmd, inspect_cmd):
-        group.add_command(command)
+COMMANDS: dict[str, click.Command] = {command.name or "": command for command in (
+    init_cmd, add_cmd, list_cmd, mark_cmd, inspect_cmd,
+)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
@@ -10,8 +11,34 @@ from disputekit import __version__
 from disputekit.cli.runtime import CliContext
 from disputekit.i18n import current_lang, set_lang
 
+# command name → module in disputekit.cli: imported only when that command runs, so `list`,
+# `queue` (run from cron each morning) and `inspect` do not pay for the PDF stack's imports.
+COMMANDS = {
+    "init": "case_cmds", "add": "case_cmds", "list": "case_cmds", "mark": "case_cmds",
+    "inspect": "case_cmds", "check": "rules_cmds", "grounds": "rules_cmds", "queue": "rules_cmds",
+    "draft": "build_cmds", "build": "build_cmds", "review": "review_cmds",
+    "approve": "review_cmds", "return": "review_cmds", "archive": "review_cmds",
+    "verify": "review_cmds", "search": "review_cmds", "reindex": "review_cmds",
+    "stats": "review_cmds",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose commands live in modules imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"disputekit.cli.{module_name}")
+        return module.COMMANDS[cmd_name]  # type: ignore[no-any-return]
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None,
     help="Language of messages and output (default: from the locale; zh for a Chinese locale).",
@@ -33,16 +60,6 @@ def cli(ctx: click.Context, lang: str | None, verbose: bool) -> None:
         set_lang(lang)  # type: ignore[arg-type]
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING)
     ctx.obj = CliContext(lang=current_lang(), verbose=verbose)
-
-
-def _register() -> None:
-    from disputekit.cli import build_cmds, case_cmds, review_cmds, rules_cmds
-
-    for module in (case_cmds, rules_cmds, build_cmds, review_cmds):
-        module.register(cli)
-
-
-_register()
 
 
 def main() -> None:

@@ -293,10 +293,7 @@ def stats_cmd(archive_root: Path, since: str | None, until: str | None, chart_pa
         click.echo(pick(f"图表：{chart}", f"Chart: {chart}"))
 
 
-COMMANDS = (review_cmd, approve_cmd, return_cmd, archive_cmd, verify_cmd, search_cmd,
-            reindex_cmd, stats_cmd)
-
-
-def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)
+COMMANDS: dict[str, click.Command] = {command.name or "": command for command in (
+    review_cmd, approve_cmd, return_cmd, archive_cmd, verify_cmd, search_cmd, reindex_cmd,
+    stats_cmd,
+)}

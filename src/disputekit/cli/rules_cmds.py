@@ -114,6 +114,6 @@ def queue_cmd(cases_dir: Path, now: str | None, as_json: bool) -> None:
         sys.exit(int(ExitCode.BLOCKING))
 
 
-def register(group: click.Group) -> None:
-    for command in (check_cmd, grounds_cmd, queue_cmd):
-        group.add_command(command)
+COMMANDS: dict[str, click.Command] = {command.name or "": command for command in (
+    check_cmd, grounds_cmd, queue_cmd,
+)}

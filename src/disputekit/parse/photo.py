@@ -29,6 +29,7 @@ from disputekit.parse.imageio import (
     with_image,
 )
 from disputekit.parse.limits import MAX_FRAMES_SCANNED
+from disputekit.phash import hamming  # noqa: F401 (part of this module's API)
 
 ANALYSIS_SIDE = 512
 """Longest side (px) at which sharpness and phash are computed. Fixed, so values compare
@@ -262,9 +263,3 @@ def phash(gray: Image.Image) -> str:
     value = int("".join("1" if bit else "0" for bit in bits), 2)
     return f"{value:016x}"
 
-
-def hamming(a: str, b: str) -> int:
-    """Number of differing bits between two phash hex strings of equal length."""
-    if len(a) != len(b):
-        raise ValueError(f"phash lengths differ: {len(a)} and {len(b)}")
-    return (int(a, 16) ^ int(b, 16)).bit_count()

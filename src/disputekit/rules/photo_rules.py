@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from disputekit.parse.photo import hamming
+from disputekit.phash import hamming
 from disputekit.rules.context import Exhibit, RuleContext
 from disputekit.rules.finding import Finding, Severity
 from disputekit.rules.registry import make, rule
