@@ -35,11 +35,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from disputekit.archive import Query, VerifyOptions, archive_case, reindex, search, verify_path
-from disputekit.archive.layout import ARCHIVE_FORMAT, case_folder_for, ensure_archive
+from disputekit.archive.paths import ARCHIVE_FORMAT, case_folder_for, ensure_archive
 from disputekit.archive.record import dumps, sealed
 from disputekit.case import init_case
 from disputekit.clock import parse_time
-from disputekit.evidence_ops import add_files
+from disputekit.collect.evidence_ops import add_files
 from disputekit.models.case import CaseFile
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -51,7 +51,7 @@ def make_chat(path: Path, count: int) -> None:
 
 def make_case(root: Path, photos: int) -> tuple[Path, list[Path]]:
     from disputekit.clock import parse_time
-    from disputekit.evidence_ops import add_files
+    from disputekit.collect.evidence_ops import add_files
 
     case = root / "case"
     case.mkdir()
@@ -86,7 +86,7 @@ def timed(cmd: list[str]) -> tuple[float, int]:
 BUILD = """
 import json, resource, sys
 from pathlib import Path
-from disputekit.assemble import build_dossier
+from disputekit.assemble.build import build_dossier
 from disputekit.clock import parse_time
 from disputekit.models.build import BuildOptions
 r = build_dossier(Path(sys.argv[1]), BuildOptions(now=parse_time('2025-04-21T09:00:00+08:00'),

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from disputekit.parse.chat import parse_chat
+from disputekit.collect.parse.chat import parse_chat
 
 TARGET = 100_000
 BUYER, SELLER = "买家小王", "旗舰店"

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from disputekit.parse.imageio import load_display_image
-from disputekit.parse.photo import parse_image
+from disputekit.collect.parse.imageio import load_display_image
+from disputekit.collect.parse.photo import parse_image
 
 WIDTH, HEIGHT, QUALITY = 4000, 3000, 92
 TARGET_MS = 150.0

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from disputekit.clock import parse_time
-from disputekit.evidence_ops import add_files, mark_messages
+from disputekit.collect.evidence_ops import add_files, mark_messages
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 NOW = {

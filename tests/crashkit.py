@@ -31,8 +31,8 @@ from pathlib import Path
 
 from disputekit.case import CasePaths, init_case, load_case_file, load_evidence
 from disputekit.clock import parse_time
+from disputekit.collect.evidence_ops import add_files
 from disputekit.errors import DisputekitError
-from disputekit.evidence_ops import add_files
 from disputekit.models.case import CaseFile
 from disputekit.store.atomic import TEMP_PREFIX
 from disputekit.store.audit import AuditLog

@@ -32,9 +32,9 @@ from disputekit.models.facts import (
 )
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
-from disputekit.rules.context import RuleContext, exhibits_of
-from disputekit.rules.finding import Finding, Severity
-from disputekit.rules.registry import all_rules
+from disputekit.validate.rules.context import RuleContext, exhibits_of
+from disputekit.validate.rules.finding import Finding, Severity
+from disputekit.validate.rules.registry import all_rules
 
 Facts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from disputekit.advice import advise, strength_of
 from disputekit.profiles.load import load_profile
-from disputekit.rules.finding import Finding, Severity
+from disputekit.validate.advice import advise, strength_of
+from disputekit.validate.rules.finding import Finding, Severity
 from rulekit import case
 
 TAOBAO = load_profile("taobao")

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from pikepdf import pdfa
 
 from disputekit.archive import Query, archive_case, search
-from disputekit.archive.layout import (
+from disputekit.archive.paths import (
     MARKER,
     STAGING,
     case_folder_for,
@@ -28,7 +28,7 @@ from disputekit.clock import parse_time
 from disputekit.errors import BlockingFindings, CaseError, InputFileError, VerificationFailed
 from disputekit.manifest import state_hash
 from disputekit.models.case import CaseFile
-from disputekit.review import ApprovalMissing, approve
+from disputekit.review.decisions import ApprovalMissing, approve
 from disputekit.store.hashing import sha256_file
 from test_archive_support import (
     NOW,

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from disputekit.case import init_case
 from disputekit.clock import parse_time
-from disputekit.evidence_ops import add_files
+from disputekit.collect.evidence_ops import add_files
 from disputekit.models.case import CaseFile
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -117,7 +117,7 @@ def write_synthetic_version(root: Path, facts: CaseFile, outcome: str | None,
                             archived_at: datetime, reviewer: str = "王组长",
                             version: int = 1) -> Path:
     """A sealed manifest with no files (enough for the index, search and stats)."""
-    from disputekit.archive.layout import ARCHIVE_FORMAT, case_folder_for, ensure_archive
+    from disputekit.archive.paths import ARCHIVE_FORMAT, case_folder_for, ensure_archive
     from disputekit.archive.record import dumps, sealed
 
     ensure_archive(root)

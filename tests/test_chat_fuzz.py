@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse.chat import parse_chat
 from disputekit.errors import InputFileError
 from disputekit.models.facts import ChatFacts
-from disputekit.parse.chat import parse_chat
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030")
 LINE_ENDS = ("\n", "\r\n", "\r")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse.chat import parse_chat
+from disputekit.collect.parse.chat_json import parse_timezone
 from disputekit.errors import InputFileError
-from disputekit.parse.chat import parse_chat
-from disputekit.parse.chat_json import parse_timezone
 
 
 def doc(messages: list[dict[str, object]], **top: object) -> bytes:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from disputekit.collect.parse import chat
+from disputekit.collect.parse.chat import parse_chat
 from disputekit.errors import ExitCode, InputFileError
 from disputekit.models.facts import ChatFacts
-from disputekit.parse import chat
-from disputekit.parse.chat import parse_chat
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 QIANNIU = "买家小王 2025-4-20 10:02:03\n在吗\n旗舰店:客服A 2025-4-20 10:03:00\n在的，亲\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from disputekit.collect.parse.roles import Roster, role_of, shop_of
 from disputekit.models.facts import Role
-from disputekit.parse.roles import Roster, role_of, shop_of
 
 BUYER, SELLER = "买家小王", "旗舰店"
 

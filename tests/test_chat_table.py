@@ -10,11 +10,11 @@ import pytest
 from openpyxl import Workbook
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse import chat_table
+from disputekit.collect.parse.chat import parse_chat
+from disputekit.collect.parse.chat_table import csv_delimiter, match_header, to_time
 from disputekit.errors import InputFileError
 from disputekit.models.facts import ChatFacts, Role
-from disputekit.parse import chat_table
-from disputekit.parse.chat import parse_chat
-from disputekit.parse.chat_table import csv_delimiter, match_header, to_time
 
 BUYER, SELLER = "买家小王", "旗舰店"
 

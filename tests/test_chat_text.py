@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse.chat import parse_chat
+from disputekit.collect.parse.chat_text import name_last_header, time_first_header
 from disputekit.models.facts import ChatFacts, Role
-from disputekit.parse.chat import parse_chat
-from disputekit.parse.chat_text import name_last_header, time_first_header
 
 BUYER, SELLER = "买家小王", "旗舰店"
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from disputekit.collect.parse.document import parse_pdf
+from disputekit.collect.parse.imageio import load_display_image
+from disputekit.collect.parse.photo import parse_image
+from disputekit.collect.sniff import sniff
 from disputekit.errors import InputFileError
-from disputekit.parse.document import parse_pdf
-from disputekit.parse.imageio import load_display_image
-from disputekit.parse.photo import parse_image
-from disputekit.sniff import sniff
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MANIFEST = CORPUS / "MANIFEST.tsv"

@@ -110,7 +110,7 @@ def photo_case(work: Path) -> Path:
     empty archive (marker + index) next to it."""
     case = make_template(work / "tpl-photo", photo=True)
     from disputekit.archive.index import reindex
-    from disputekit.archive.layout import ensure_archive
+    from disputekit.archive.paths import ensure_archive
 
     ensure_archive(archive_root(case))
     reindex(archive_root(case))

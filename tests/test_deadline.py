@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from disputekit.deadline import add_timeout, compute_deadline, is_workday
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Timeout
-from disputekit.rules.finding import Severity
+from disputekit.validate.deadline import add_timeout, compute_deadline, is_workday
+from disputekit.validate.rules.finding import Severity
 from rulekit import case, ctx, run_rule, t
 
 TAOBAO = load_profile("taobao")

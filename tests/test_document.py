@@ -13,9 +13,9 @@ from pypdf.generic import BooleanObject, DictionaryObject, NameObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from disputekit.collect.parse import document
+from disputekit.collect.parse.document import parse_pdf
 from disputekit.errors import InputFileError
-from disputekit.parse import document
-from disputekit.parse.document import parse_pdf
 
 
 def report(path: Path, pages: int = 3, *, text: bool = True, title: str | None = None) -> Path:

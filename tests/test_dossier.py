@@ -14,10 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from casekit import NOW, SAMPLES, sample_case
-from disputekit.assemble import build_dossier
+from disputekit.assemble.build import build_dossier
+from disputekit.collect.parse.chat import parse_chat
 from disputekit.errors import BlockingFindings
 from disputekit.models.build import BuildOptions
-from disputekit.parse.chat import parse_chat
 
 pytestmark = pytest.mark.slow
 
@@ -167,7 +167,7 @@ def test_pdf_evidence_pages_are_included_without_actions(tmp_path: Path) -> None
     with report.open("wb") as handle:
         writer.write(handle)
     case = sample_case("signed-not-received", tmp_path / "d")
-    from disputekit.evidence_ops import add_files
+    from disputekit.collect.evidence_ops import add_files
 
     add_files(case, [report], at=NOW["signed-not-received"], actor="t", caption="质检报告")
     result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False))
@@ -239,9 +239,9 @@ def test_structure_for_both_samples_and_languages(name: str, lang: str, tmp_path
 
 
 def test_post_write_verification_names_each_problem(built_a: tuple[Path, PdfReader], case_a: Path) -> None:
+    from disputekit.assemble.pdf.verify_pdf import verify_dossier
     from disputekit.case import open_case
     from disputekit.errors import VerificationFailed
-    from disputekit.render.verify_pdf import verify_dossier
 
     case = open_case(case_a)
     manifest = json.loads(built_a[1].attachments["manifest.json"][0])

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from disputekit.collect.parse.encoding import decode_text
 from disputekit.errors import InputFileError
-from disputekit.parse.encoding import decode_text
 
 SHORT_GBK = ["你好", "在吗", "亲", "退款", "已发货", "好的", "谢谢", "小", "图片", "什么时候发货"]
 """Includes 谢谢/小/图片, whose GBK bytes are also valid UTF-8 (the tie-break cases)."""

@@ -27,14 +27,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 from reportlab.platypus.tables import CellStyle
 
-from disputekit.render import fontbuild
-from disputekit.render.fonts import (
+from disputekit.assemble.pdf import fontbuild
+from disputekit.assemble.pdf.fonts import (
     BASE_TEXT,
     FontSet,
     FontsNotPreparedError,
     make_to_unicode_cmap,
 )
-from disputekit.render.text_runs import (
+from disputekit.assemble.pdf.text_runs import (
     PLACEHOLDER,
     FontCoverage,
     paragraph_markup,
@@ -92,7 +92,7 @@ def test_uncovered_character_becomes_placeholder_and_is_reported():
 
 
 def test_uncovered_character_is_logged_without_a_missing_set(caplog):
-    with caplog.at_level(logging.WARNING, logger="disputekit.render.text_runs"):
+    with caplog.at_level(logging.WARNING, logger="disputekit.assemble.pdf.text_runs"):
         split_runs("中\ue000", CHAIN)
     assert "U+E000" in caplog.text
 
@@ -209,7 +209,7 @@ def test_as_default_sets_and_restores_reportlab_defaults():
 def test_unprepared_character_is_a_placeholder_and_logged(caplog):
     fonts = FontSet()
     fonts.prepare([CHINESE])
-    with caplog.at_level(logging.WARNING, logger="disputekit.render.fonts"):
+    with caplog.at_level(logging.WARNING, logger="disputekit.assemble.pdf.fonts"):
         runs = fonts.runs("请龘\ue000")
     assert runs == [(fonts.base_font_name, "请" + PLACEHOLDER * 2)]
     assert fonts.missing == {ord("龘"), 0xE000}

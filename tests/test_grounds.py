@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from disputekit.grounds import GroundFit, fit_grounds
 from disputekit.models.case import GROUND_IDS
+from disputekit.validate.grounds import GroundFit, fit_grounds
 from rulekit import (
     NOW,
     case,

@@ -30,12 +30,12 @@ from hypothesis import strategies as st
 
 from disputekit.case import open_case
 from disputekit.clock import CHINA_TZ
-from disputekit.collect import inspect_file
+from disputekit.collect.inspect import inspect_file
+from disputekit.collect.parse.chat import parse_chat
+from disputekit.collect.parse.chat_text import _MAYBE_SPECIAL_FIRST, _MAYBE_SPECIAL_LAST
 from disputekit.errors import DisputekitError
 from disputekit.models.facts import ChatFacts
-from disputekit.parse.chat import parse_chat
-from disputekit.parse.chat_text import _MAYBE_SPECIAL_FIRST, _MAYBE_SPECIAL_LAST
-from disputekit.validate import check_case
+from disputekit.validate.check import check_case
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "300"))
 HANG_S = 120

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 
-from disputekit.parse.photo import (
+from disputekit.collect.parse.photo import (
     ANALYSIS_SIDE,
     clean_text,
     hamming,

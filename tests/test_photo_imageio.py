@@ -13,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from disputekit.errors import InputFileError
-from disputekit.parse.imageio import (
+from disputekit.collect.parse.imageio import (
     TRUNCATED_NOTE,
     decode_reduced,
     draft_box,
@@ -23,8 +22,9 @@ from disputekit.parse.imageio import (
     orient,
     to_8bit,
 )
-from disputekit.parse.limits import MAX_PIXELS
-from disputekit.parse.photo import parse_image
+from disputekit.collect.parse.limits import MAX_PIXELS
+from disputekit.collect.parse.photo import parse_image
+from disputekit.errors import InputFileError
 
 
 def gradient(width: int, height: int) -> Image.Image:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from disputekit.cli.main import cli
-from disputekit.queue import build_queue, find_cases
+from disputekit.validate.queue import build_queue, find_cases
 from rulekit import case, make_case_dir, signed_evidence, t
 
 NOW = "2025-04-21T10:00:00+08:00"

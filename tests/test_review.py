@@ -14,12 +14,11 @@ from hypothesis import strategies as st
 
 from disputekit.case import open_case, write_case_file
 from disputekit.cli.main import cli
+from disputekit.collect.evidence_ops import add_files
 from disputekit.errors import BlockingFindings, InputFileError, UsageError
-from disputekit.evidence_ops import add_files
 from disputekit.manifest import state_document, state_hash
 from disputekit.models.case import CaseFile
-from disputekit.queue import build_queue
-from disputekit.review import (
+from disputekit.review.decisions import (
     ApprovalMissing,
     ReviewState,
     approval_required,
@@ -34,6 +33,7 @@ from disputekit.review import (
     sign_off,
     snapshot_path,
 )
+from disputekit.validate.queue import build_queue
 from test_archive_support import NOW, copy_case, fake_dossier, make_sample_case, sample_files
 
 T0 = NOW["signed-not-received"]

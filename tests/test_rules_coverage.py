@@ -18,8 +18,8 @@ import test_rules_state
 import test_rules_timeline
 import test_rules_tracking
 from disputekit.profiles.load import load_profile
-from disputekit.rules.registry import all_rules
-from disputekit.validate import evaluate
+from disputekit.validate.check import evaluate
+from disputekit.validate.rules.registry import all_rules
 from rulekit import Fires, norm
 
 FAMILIES = (test_rules_chat, test_rules_tracking, test_rules_photo, test_rules_timeline,

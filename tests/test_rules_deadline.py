@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disputekit.rules.finding import Severity
+from disputekit.validate.rules.finding import Severity
 from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx, run_rule, t
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO

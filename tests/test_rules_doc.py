@@ -7,7 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 from disputekit.profiles.load import load_profile
-from disputekit.rules.registry import all_rules
+from disputekit.validate.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "rules.md"

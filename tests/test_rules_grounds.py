@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from disputekit.models.evidence import EvidenceItem
-from disputekit.rules.context import RuleContext
-from disputekit.rules.finding import Severity
+from disputekit.validate.rules.context import RuleContext
+from disputekit.validate.rules.finding import Severity
 from rulekit import (
     Fires,
     Quiet,

@@ -8,8 +8,8 @@ import pytest
 
 from disputekit.models.facts import PhotoFacts
 from disputekit.profiles.load import load_profile
-from disputekit.rules.context import RuleContext
-from disputekit.rules.finding import Severity
+from disputekit.validate.rules.context import RuleContext
+from disputekit.validate.rules.finding import Severity
 from rulekit import (
     PHASHES,
     Fires,

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 
 from disputekit.case import open_case
 from disputekit.cli.main import cli
-from disputekit.evidence_ops import add_files
-from disputekit.validate import CheckReport, check_case
+from disputekit.collect.evidence_ops import add_files
+from disputekit.validate.check import CheckReport, check_case
 from rulekit import t
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -6,9 +6,9 @@ import pytest
 
 from disputekit.models.facts import TrackingFacts
 from disputekit.models.facts import TrackingStatus as S
-from disputekit.rules.context import RuleContext
-from disputekit.rules.finding import Severity
-from disputekit.validate import evaluate
+from disputekit.validate.check import evaluate
+from disputekit.validate.rules.context import RuleContext
+from disputekit.validate.rules.finding import Severity
 from rulekit import (
     RETURN_WAYBILL,
     WAYBILL,

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from disputekit.archive import Query, reindex, search
 from disputekit.archive.index import record_version
-from disputekit.archive.layout import INDEX_FILE
+from disputekit.archive.paths import INDEX_FILE
 from disputekit.cli.main import cli
 from disputekit.clock import parse_time
 from disputekit.errors import InputFileError

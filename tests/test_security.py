@@ -25,12 +25,12 @@ from PIL import Image
 
 from conftest import tree_snapshot
 from crashkit import AT, SAMPLE, make_template
-from disputekit.assemble import build_dossier
+from disputekit.assemble.build import build_dossier
 from disputekit.case import CasePaths, load_evidence
 from disputekit.cli.main import cli
-from disputekit.collect import inspect_file
+from disputekit.collect.evidence_ops import MAX_NAME, add_files, display_name
+from disputekit.collect.inspect import inspect_file
 from disputekit.errors import InputFileError
-from disputekit.evidence_ops import MAX_NAME, add_files, display_name
 from disputekit.models.build import BuildOptions
 from disputekit.models.facts import ChatFacts, DocumentFacts
 from disputekit.store.hashing import sha256_file

@@ -12,8 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from disputekit.collect.sniff import (
+    KINDS,
+    Sniffed,
+    classify_text,
+    decode_text_head,
+    sniff,
+    sniff_bytes,
+)
 from disputekit.errors import InputFileError
-from disputekit.sniff import KINDS, Sniffed, classify_text, decode_text_head, sniff, sniff_bytes
 
 
 def _image_bytes(fmt: str) -> bytes:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse.tracking import parse_tracking
+from disputekit.collect.parse.tracking_formats import MAX_BYTES, MAX_EVENTS
 from disputekit.errors import ExitCode, InputFileError
 from disputekit.models.facts import TrackingFacts
 from disputekit.models.facts import TrackingStatus as S
-from disputekit.parse.tracking import parse_tracking
-from disputekit.parse.tracking_formats import MAX_BYTES, MAX_EVENTS
 
 TOO_MANY_EN = "Tracking file {} has 10,001 or more events, more than the limit of 10,000."
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tracking"

@@ -8,10 +8,10 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from disputekit.collect.parse.tracking import classify_text, extract_signer, parse_tracking
 from disputekit.errors import InputFileError
 from disputekit.models.facts import TrackingFacts
 from disputekit.models.facts import TrackingStatus as S
-from disputekit.parse.tracking import classify_text, extract_signer, parse_tracking
 
 KEYS = st.sampled_from([
     "nu", "com", "state", "ischeck", "data", "message", "status", "returnCode", "result",

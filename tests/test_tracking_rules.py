@@ -8,9 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from disputekit.clock import CHINA_TZ
-from disputekit.models.facts import TrackingEvent
-from disputekit.models.facts import TrackingStatus as S
-from disputekit.parse.tracking import (
+from disputekit.collect.parse.tracking import (
     KeywordRule,
     SignerPattern,
     classify_text,
@@ -20,6 +18,8 @@ from disputekit.parse.tracking import (
     signing,
     state_code,
 )
+from disputekit.models.facts import TrackingEvent
+from disputekit.models.facts import TrackingStatus as S
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Upload bundle (``disputekit.upload``): every limit measured on the written files.
+"""Upload bundle (``disputekit.assemble.upload.bundle``): every limit measured on the written files.
 
 Fixtures build cases in temporary folders with ``init_case`` + ``add_files`` from inputs made
 here: a Qianniu-style chat export (text), a kuaidi100 JSON tracking record, photos drawn with
@@ -21,17 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from disputekit.case import Case, init_case, open_case
-from disputekit.clock import parse_time
-from disputekit.draft.checks import char_count
-from disputekit.draft.reason import Draft, draft_reason
-from disputekit.errors import ExitCode
-from disputekit.evidence_ops import add_files, mark_messages
-from disputekit.models.case import CaseFile
-from disputekit.profiles.load import load_profile
-from disputekit.render.proof_image import min_text_px, proof_card
-from disputekit.rules.context import RuleContext
-from disputekit.upload import (
+from disputekit.assemble.upload.bundle import (
     UploadBundle,
     UploadImageError,
     UploadLimitError,
@@ -40,7 +30,17 @@ from disputekit.upload import (
     image_rank,
     safe_stem,
 )
-from disputekit.validate import context_for
+from disputekit.assemble.upload.proof_image import min_text_px, proof_card
+from disputekit.case import Case, init_case, open_case
+from disputekit.clock import parse_time
+from disputekit.collect.evidence_ops import add_files, mark_messages
+from disputekit.draft.checks import char_count
+from disputekit.draft.reason import Draft, draft_reason
+from disputekit.errors import ExitCode
+from disputekit.models.case import CaseFile
+from disputekit.profiles.load import load_profile
+from disputekit.validate.check import context_for
+from disputekit.validate.rules.context import RuleContext
 
 AT = parse_time("2025-04-21 09:00")
 NOW = parse_time("2025-04-21 10:00")

@@ -1,4 +1,4 @@
-"""The proof image's pure parts (``disputekit.render.proof_image``): line breaking, tracking
+"""The proof image's pure parts (``disputekit.assemble.upload.proof_image``): line breaking, tracking
 event choice, detail levels, fitting and its failure, text size, determinism.
 
 Cards are built here from literal strings; photos are Pillow images made in the test.
@@ -16,10 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from disputekit.clock import CHINA_TZ
-from disputekit.errors import ExitCode
-from disputekit.models.facts import TrackingEvent, TrackingFacts, TrackingStatus
-from disputekit.render.proof_image import (
+from disputekit.assemble.upload.proof_image import (
     COMPACT,
     FIT_STEPS,
     FULL,
@@ -37,6 +34,9 @@ from disputekit.render.proof_image import (
     render_card,
     wrap,
 )
+from disputekit.clock import CHINA_TZ
+from disputekit.errors import ExitCode
+from disputekit.models.facts import TrackingEvent, TrackingFacts, TrackingStatus
 
 CLOSING = "，。、；：？！）》」』】〕…—,.;:?!)]}%”’"
 OPENING = "（《「『【〔([{“‘"

@@ -222,10 +222,10 @@ def test_dossier_without_a_manifest(tmp_path: Path) -> None:
     assert problems(junk)[0].startswith("junk.pdf: cannot be read as a PDF")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("disputekit.assemble") is None,
+@pytest.mark.skipif(importlib.util.find_spec("disputekit.assemble.build") is None,
                     reason="the dossier builder is not in this tree yet")
 def test_a_built_dossier_against_its_embedded_manifest(world: Path, tmp_path: Path) -> None:
-    from disputekit.assemble import build_dossier
+    from disputekit.assemble.build import build_dossier
     from disputekit.models.build import BuildOptions
 
     built = build_dossier(world / "case", BuildOptions(now=T0, out_dir=tmp_path / "out",

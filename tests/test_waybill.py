@@ -1,4 +1,4 @@
-"""UPU S10 check digits, courier lookup and waybill plausibility (disputekit.parse.waybill)."""
+"""UPU S10 check digits, courier lookup and waybill plausibility (disputekit.collect.parse.waybill)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from disputekit.parse.waybill import (
+from disputekit.collect.parse.waybill import (
     is_valid_s10,
     load_couriers,
     matching_pattern,

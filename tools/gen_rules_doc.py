@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Ground, Profile, Sourced, Timeout, Unshipped, Wording
-from disputekit.rules.registry import RuleSpec, all_rules
+from disputekit.validate.rules.registry import RuleSpec, all_rules
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 HEADER = """\

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from casekit import NOW, sample_case  # noqa: E402
-from disputekit.assemble import build_dossier  # noqa: E402
+from disputekit.assemble.build import build_dossier  # noqa: E402
 from disputekit.models.build import BuildOptions  # noqa: E402
 
 PAGES = {"signed-not-received": [1, 2, 3, 5, 7], "returned-not-ours": [1, 2]}

@@ -13,12 +13,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from disputekit.archive.record import OUTCOMES
-from disputekit.archive.render import OUTCOME_ZH
 from disputekit.archive.stats import PENDING, Stats
 from disputekit.errors import DisputekitError
 from disputekit.i18n import pick
 from disputekit.profiles.load import load_profile
 from disputekit.store.atomic import atomic_write_bytes
+from disputekit.text.archive import OUTCOME_ZH
 
 Font = ImageFont.ImageFont | ImageFont.FreeTypeFont
 
@@ -32,7 +32,7 @@ WIDTH, BAR_H, GAP, LEFT, TOP, RIGHT = 1000, 26, 12, 300, 70, 60
 @cache
 def _face() -> tuple[str, int] | None:
     """(path, index) of Noto Sans CJK SC in the installed OTC, or None."""
-    from disputekit.render.fontbuild import cjk_font_path
+    from disputekit.assemble.pdf.fontbuild import cjk_font_path
 
     try:
         path = str(cjk_font_path())

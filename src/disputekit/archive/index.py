@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from disputekit.archive.layout import INDEX_FILE, MANIFEST, all_versions, require_archive
+from disputekit.archive.paths import INDEX_FILE, MANIFEST, all_versions, require_archive
 from disputekit.archive.record import read_manifest
 from disputekit.clock import parse_time
 from disputekit.errors import InputFileError

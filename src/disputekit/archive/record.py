@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from disputekit.archive.layout import ARCHIVE_FORMAT
+from disputekit.archive.paths import ARCHIVE_FORMAT
 from disputekit.manifest import canonical_json
 
 OUTCOMES = ("won", "lost", "withdrawn", "agreed", "partial")

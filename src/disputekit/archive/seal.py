@@ -26,7 +26,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from disputekit import __version__
-from disputekit.archive.layout import (
+from disputekit.archive.paths import (
     ARCHIVE_FORMAT,
     LOCK_FILE,
     MANIFEST,
@@ -48,11 +48,11 @@ from disputekit.errors import (
 )
 from disputekit.manifest import build_manifest, state_hash
 from disputekit.profiles.load import load_profile
-from disputekit.review import assert_fresh_approval, decisions, state_of
+from disputekit.review.decisions import assert_fresh_approval, decisions, state_of
 from disputekit.store.atomic import atomic_write_bytes, fsync_dir
 from disputekit.store.hashing import copy_hashing, sha256_file
 from disputekit.store.lock import case_lock, lock_timeout
-from disputekit.validate import (
+from disputekit.validate.check import (
     NOT_FOR_ARCHIVE,
     check_case,
 )
@@ -83,7 +83,7 @@ class ArchiveResult:
 def default_make_dossier(case_dir: Path, out_dir: Path, now: datetime) -> Path:
     """The real dossier: ``assemble.build_dossier`` in PDF/A-friendly mode, no upload bundle."""
     try:
-        from disputekit.assemble import build_dossier
+        from disputekit.assemble.build import build_dossier
     except ImportError as exc:
         raise UsageError(f"此安装缺少卷宗生成模块：{exc}",
                          f"This installation has no dossier builder: {exc}") from None

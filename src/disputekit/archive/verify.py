@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from disputekit.archive.layout import (
+from disputekit.archive.paths import (
     INDEX_FILE,
     LOCK_FILE,
     MANIFEST,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from disputekit.assemble import build_dossier
+from disputekit.assemble.build import build_dossier
 from disputekit.case import open_case
 from disputekit.cli.options import case_arg, json_opt, now_opt, resolve_actor
 from disputekit.cli.runtime import emit_json, handle_errors
@@ -16,7 +16,7 @@ from disputekit.i18n import pick
 from disputekit.models.build import BuildOptions
 from disputekit.models.case import GROUND_IDS
 from disputekit.profiles.load import load_profile
-from disputekit.validate import context_for
+from disputekit.validate.check import context_for
 
 
 @click.command("draft")

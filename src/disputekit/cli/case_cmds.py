@@ -20,12 +20,12 @@ from disputekit.cli.options import (
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
-from disputekit.collect import inspect_file, printable
+from disputekit.collect.evidence_ops import add_files, mark_messages
+from disputekit.collect.inspect import inspect_file, printable
 from disputekit.errors import UsageError
-from disputekit.evidence_ops import add_files, mark_messages
 from disputekit.i18n import pick
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
-from disputekit.render.summary import evidence_rows
+from disputekit.text.evidence import evidence_rows
 
 
 def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
@@ -196,7 +196,7 @@ def inspect_cmd(file: Path, as_kind: str | None, buyer: str | None, seller: str 
     if as_json:
         emit_json(data)
         return
-    from disputekit.render.summary import facts_lines
+    from disputekit.text.evidence import facts_lines
 
     for line in facts_lines(data, full=True):
         click.echo(line)

@@ -12,7 +12,6 @@ import click
 
 from disputekit.archive.index import Query, count, reindex, search
 from disputekit.archive.record import OUTCOMES
-from disputekit.archive.render import archive_lines, hit_line, stats_lines, verify_lines
 from disputekit.cli.options import by_opt, case_arg, json_opt, now_opt, resolve_actor
 from disputekit.cli.rules_cmds import profile_opt
 from disputekit.cli.runtime import emit_json, handle_errors
@@ -21,6 +20,7 @@ from disputekit.clock import parse_time
 from disputekit.errors import ExitCode, UsageError
 from disputekit.i18n import current_lang, pick
 from disputekit.models.case import GROUND_IDS
+from disputekit.text.archive import archive_lines, hit_line, stats_lines, verify_lines
 
 # The review, sealing, verifying and charting machinery is imported inside the commands that
 # use it, so `search` starts quickly.
@@ -65,7 +65,7 @@ def review_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_js
         disputekit review CASE --json
     """
     from disputekit.case import open_case
-    from disputekit.review import review_summary, summary_lines
+    from disputekit.review.decisions import review_summary, summary_lines
 
     summary = review_summary(open_case(case_dir), clock_now(now), profile_path=profile_path)
     if as_json:
@@ -94,7 +94,7 @@ def approve_cmd(case_dir: Path, reviewer: str, comment: str | None, profile_path
     \b
         disputekit approve CASE --by 王组长 -m "证据充分，可以拒绝"
     """
-    from disputekit.review import approve
+    from disputekit.review.decisions import approve
 
     decision = approve(case_dir, reviewer, comment, clock_now(now), profile_path=profile_path)
     if as_json:
@@ -120,7 +120,7 @@ def return_cmd(case_dir: Path, reviewer: str, comment: str | None, now: str | No
     \b
         disputekit return CASE --by 王组长 -m "缺少退回包裹的开箱视频截图"
     """
-    from disputekit.review import return_case
+    from disputekit.review.decisions import return_case
 
     decision = return_case(case_dir, reviewer, comment, clock_now(now))
     if as_json:

@@ -12,12 +12,12 @@ from disputekit.cli.options import case_arg, json_opt, now_opt
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.errors import ExitCode
-from disputekit.grounds import fit_grounds
 from disputekit.i18n import current_lang, pick
 from disputekit.models.case import GROUND_IDS
-from disputekit.queue import build_queue
-from disputekit.render.check_text import check_lines, queue_lines
-from disputekit.validate import check_case, open_case_lenient
+from disputekit.text.check import check_lines, queue_lines
+from disputekit.validate.check import check_case, open_case_lenient
+from disputekit.validate.grounds import fit_grounds
+from disputekit.validate.queue import build_queue
 
 profile_opt = click.option(
     "--profile", "profile_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),

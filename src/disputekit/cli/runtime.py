@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
-from disputekit.collect import printable
+from disputekit.collect.inspect import printable
 from disputekit.errors import DisputekitError, ExitCode
 from disputekit.i18n import current_lang, pick
 

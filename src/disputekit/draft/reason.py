@@ -10,7 +10,7 @@ import jinja2
 from disputekit.draft.checks import TextProblem, char_count, check_text
 from disputekit.draft.facts import template_facts
 from disputekit.errors import UsageError
-from disputekit.rules.context import RuleContext
+from disputekit.validate.rules.context import RuleContext
 
 
 class ReasonError(UsageError):

@@ -1,0 +1,209 @@
+"""Exhibit pages: chat transcript, tracking table, photos, and evidence-PDF page slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
+
+from disputekit.assemble.mask import mask
+from disputekit.assemble.pdf.dossier_data import DossierData, anchor
+from disputekit.assemble.pdf.labels import STATUS, t
+from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
+from disputekit.assemble.pdf.sections import FRAME_W, GRID, kv_table
+from disputekit.assemble.pdf.story import Writer
+from disputekit.models.facts import (
+    ChatFacts,
+    DocumentFacts,
+    PhotoFacts,
+    Role,
+    TrackingFacts,
+    TrackingStatus,
+)
+from disputekit.validate.rules.context import Exhibit
+
+ROLE_BG = {Role.BUYER: "#eaf2fd", Role.SELLER: "#eaf7ee", Role.SYSTEM: "#f2f2f2", Role.UNKNOWN: "#ffffff"}
+MARK_BG = "#fff4c2"
+FRAME_H = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H
+
+
+def heading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
+    title = f"{e.id} {t(e.facts.kind, d.lang)} · {e.item.name}"
+    out: list[Flowable] = [CondPageBreak(60 * mm), Anchor(anchor(e.id), title, 1, e.id), w.p(title, "h1")]
+    if e.item.caption:
+        out.append(w.p(f"{t('caption', d.lang)}: {e.item.caption}"))
+    out.append(w.p(f"SHA-256 {e.item.sha256}", "small"))
+    return out
+
+
+def chat(w: Writer, d: DossierData, e: Exhibit, facts: ChatFacts) -> list[Flowable]:
+    lang = d.lang
+    story = [w.p(t("msg_count", lang, n=len(facts.messages), enc=facts.encoding, ch=facts.channel), "small"),
+             w.space(2)]
+    marks = set(e.item.marks)
+    privacy = d.ctx.profile.privacy
+    for m in facts.messages:
+        # One paragraph per message (header line + body), coloured by role: reportlab's CJK
+        # line breaking is slow, and table cells are wrapped twice, so no table here.
+        when = m.time.strftime("%Y-%m-%d %H:%M:%S") if m.time else "—"
+        flags = []
+        if m.index in marks:
+            flags.append("★ " + t("key_message", lang))
+        if m.recalled:
+            flags.append(t("recalled", lang))
+        head = f"#{m.index}  {m.sender}  {when}" + (f"  {' · '.join(flags)}" if flags else "")
+        key = m.index in marks
+        story.append(w.rich(
+            [(head, 'size="7.5" color="#555555"'), (mask(m.text, privacy) or "—", "")], "cell",
+            backColor=colors.HexColor(MARK_BG if key else ROLE_BG[m.role]),
+            borderColor=colors.HexColor("#d19a00") if key else None, borderWidth=1 if key else 0,
+            borderPadding=(3, 4, 3, 4), leftIndent=4 + (24 if m.role == Role.SELLER else 0),
+            rightIndent=4 + (0 if m.role == Role.SELLER else 24), spaceBefore=3, spaceAfter=4,
+        ))
+    return story
+
+
+def _screens_for(d: DossierData, e: Exhibit) -> list[str]:
+    tag = e.item.tag or "shipment"
+    return [x.id for x in d.ctx.exhibits if x.facts.kind == "screenshot" and (x.item.tag or "shipment") == tag]
+
+
+def tracking(w: Writer, d: DossierData, e: Exhibit, facts: TrackingFacts) -> list[Flowable]:
+    lang = d.lang
+    signed = facts.signed_at.strftime("%Y-%m-%d %H:%M") if facts.signed_at else "—"
+    story: list[Flowable] = [kv_table(w, [
+        (t("courier", lang), facts.courier_name or facts.courier or "—"),
+        (t("waybill", lang), facts.waybill or "—"),
+        (t("signed_at", lang), signed), (t("signer", lang), facts.signer or "—"),
+    ]), w.space(2)]
+    screens = _screens_for(d, e)
+    if screens:
+        links = [w.p(s, "cell", link=anchor(s)) for s in screens]
+        story.append(w.table([[w.p(t("related_screens", lang), "cell"), *links]],
+                             [30 * mm] + [14 * mm] * len(links), []))
+    rows: list[list[Any]] = [[w.p(h, "cell") for h in (t("time", lang), t("status", lang), t("event", lang))]]
+    style: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+    ]
+    for i, ev in enumerate(facts.events, start=1):
+        label = STATUS[ev.status.value][0 if lang == "zh" else 1]
+        text = ev.text + (f"({ev.location})" if ev.location and lang == "zh" else f" ({ev.location})" if ev.location else "")
+        rows.append([w.p(ev.time.strftime("%Y-%m-%d %H:%M"), "cell"), w.p(label, "cell"), w.p(text, "cell")])
+        if ev.status in (TrackingStatus.SIGNED, TrackingStatus.SIGNED_PROXY, TrackingStatus.LOCKER):
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(MARK_BG)))
+    story.append(w.table(rows, [30 * mm, 24 * mm, FRAME_W - 54 * mm], style, repeat=1))
+    return story
+
+
+@dataclass(frozen=True)
+class ImagePlacement:
+    """Where an exhibit image goes: page number and box in PDF points (bottom-left origin)."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    path: Path
+
+
+def fitted_size(size: tuple[int, int], max_w: float, max_h: float) -> tuple[float, float]:
+    width, height = size
+    scale = min(max_w / width, max_h / height, 1.0 if width > 400 else max_w / width)
+    return width * scale, height * scale
+
+
+def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts,
+          images: list[ImagePlacement]) -> list[Flowable]:
+    lang = d.lang
+    camera = " ".join(x for x in (facts.make, facts.model) if x) or "—"
+    taken = facts.taken_at.strftime("%Y-%m-%d %H:%M:%S %z") if facts.taken_at else "—"
+    meta = kv_table(w, [(t("taken_at", lang), taken), (t("camera", lang), camera),
+                        ("", f"{facts.width}×{facts.height} {facts.format}" + (f" · {facts.software}" if facts.software else ""))])
+    path, size = d.images.get(e.id), d.image_sizes.get(e.id)
+    if w.collecting or path is None or size is None:
+        return [meta]
+    width, height = fitted_size(size, FRAME_W, FRAME_H - 75 * mm)
+    return [meta, w.space(2), KeepTogether([StampedImage(path, width, height, e.id, w, images)])]
+
+
+class StampedImage(Flowable):
+    """The box of an exhibit image, with the exhibit id stamped in its top-left corner.
+
+    The image itself is inserted in the qpdf pass (``pdf_post.place_images``), underneath the
+    stamp: reportlab keeps a whole document in memory and copies it at save, so images drawn
+    by reportlab made memory grow with the number of photos.
+    """
+
+    def __init__(self, path: Path, width: float, height: float, label: str, w: Writer,
+                 placements: list[ImagePlacement]) -> None:
+        super().__init__()
+        self.path, self.width, self.height = path, width, height
+        self.label, self.w, self.placements = label, w, placements
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.placements.append(ImagePlacement(self.canv.getPageNumber(), x, y, self.width,
+                                              self.height, self.path))
+        h = self.height
+        self.canv.setFillColor(colors.HexColor("#b00020"))
+        self.canv.rect(0, h - 16, 34, 16, stroke=0, fill=1)
+        self.canv.setFillColor(colors.white)
+        self.w.fonts.draw_string(self.canv, 4, h - 12, self.label, 10)
+
+
+class PdfPageSlot(Flowable):
+    """A full page reserved for one page of an evidence PDF, merged in after rendering."""
+
+    def __init__(self, exhibit: str, page: int, slots: list[tuple[int, str, int]]) -> None:
+        super().__init__()
+        self.exhibit, self.page, self.slots = exhibit, page, slots
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.box = (avail_w, avail_h - 14)
+        return avail_w, avail_h - 14
+
+    def draw(self) -> None:
+        self.slots.append((self.canv.getPageNumber(), self.exhibit, self.page))
+        x0, y0 = self.canv.absolutePosition(0, 0)
+        self.canv.setStrokeColor(GRID)
+        self.canv.rect(0, 0, self.box[0], self.box[1], stroke=1, fill=0)
+        self.abs_box = (x0, y0, *self.box)
+
+
+def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
+             slots: list[tuple[int, str, int]]) -> list[Flowable]:
+    count = d.pdf_pages.get(e.id, facts.pages)
+    story: list[Flowable] = []
+    for n in range(1, count + 1):
+        story += [PageBreak(), PageLabel(e.id), w.p(t("pdf_page", d.lang, n=n, total=count), "small")]
+        if not w.collecting:
+            story.append(PdfPageSlot(e.id, n, slots))
+    return story
+
+
+def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]],
+                  images: list[ImagePlacement]) -> list[Flowable]:
+    story: list[Flowable] = [Anchor("exhibits", t("exhibits", d.lang), 0, "")]
+    for e in d.ctx.exhibits:
+        story += heading(w, d, e)
+        f = e.facts
+        if isinstance(f, ChatFacts):
+            story += chat(w, d, e, f)
+        elif isinstance(f, TrackingFacts):
+            story += tracking(w, d, e, f)
+        elif isinstance(f, PhotoFacts):
+            story += photo(w, d, e, f, images)
+        elif isinstance(f, DocumentFacts):
+            story += document(w, d, e, f, slots)
+        story.append(PageBreak())
+    return story
+

@@ -1,0 +1,311 @@
+"""Build small TrueType fonts that reportlab can embed, from the fonts we ship or depend on.
+
+reportlab's ``TTFont`` reads only TrueType (``glyf``) outlines, and Noto Sans CJK is CFF. For
+each document we therefore draw just the glyphs it uses, convert their cubic outlines to
+quadratic ones (``cu2qu``), and assemble a fresh TTF in memory with ``FontBuilder``. The
+result has unitsPerEm 1000 (reportlab writes wrong widths otherwise) and a PostScript name
+made from a hash of its character set (reportlab aliases fonts by that name).
+
+Sources:
+
+* Noto Sans CJK SC, the "SC" face of the OTC in the ``noto-cjk-sans-otc`` package (OFL-1.1).
+* Noto Emoji (monochrome, OFL-1.1), a static instance committed in ``disputekit/fonts``;
+  :func:`derive_emoji_font` is how that file was made from Google's variable font.
+
+Everything here is deterministic: the same characters give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import hashlib
+import io
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from fontTools import subset as ft_subset
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+
+from disputekit.errors import DisputekitError
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the bytes this module produces change for the same input (it is part of names).
+BUILD_VERSION = "1"
+#: Units per em of every font we build (reportlab's hmtx bug bites only when this is not 1000).
+TARGET_UPEM = 1000
+#: Maximum deviation (font units at 1000 upem) allowed when approximating cubic curves.
+CU2QU_MAX_ERR = 1.0
+
+CJK_SC_PS_NAME = "NotoSansCJKsc-Regular"
+EMOJI_FILE = "NotoEmoji-Regular.ttf"
+_FONTS_PACKAGE = "disputekit"
+_FONTS_FOLDER = "fonts"
+
+
+class FontSourceError(DisputekitError):
+    """A font file we depend on is missing or is not what we expect (a broken install)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"找不到生成 PDF 所需的字体：{detail}",
+            f"A font needed to make the PDF is missing: {detail}",
+            fix_zh="请重新安装 disputekit（pip install --force-reinstall disputekit）。",
+            fix_en="Reinstall disputekit (pip install --force-reinstall disputekit).",
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class SourceFace:
+    """A parsed font face that subsets are derived from.
+
+    ``key`` is a short stable label ("cjk", "emoji"); ``ps_name`` the face's PostScript name;
+    ``cmap`` maps code points to glyph names; ``emoji`` marks a face preferred for characters
+    followed by U+FE0F.
+    """
+
+    key: str
+    ps_name: str
+    version: str
+    font: TTFont
+    cmap: dict[int, str]
+    emoji: bool = False
+
+    @functools.cached_property
+    def codepoints(self) -> frozenset[int]:
+        return frozenset(self.cmap)
+
+    @property
+    def is_cff(self) -> bool:
+        return "CFF " in self.font
+
+
+def _face(key: str, font: TTFont, *, emoji: bool = False) -> SourceFace:
+    name = font["name"]
+    return SourceFace(
+        key=key,
+        ps_name=str(name.getDebugName(6)),
+        version=str(name.getDebugName(5)),
+        font=font,
+        cmap=dict(font.getBestCmap()),
+        emoji=emoji,
+    )
+
+
+def cjk_font_path() -> Path:
+    """Path of the Noto Sans CJK OTC installed by the ``noto-cjk-sans-otc`` package."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise FontSourceError("Python package noto-cjk-sans-otc") from exc
+    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    if not path.is_file():  # pragma: no cover
+        raise FontSourceError(f"Noto Sans CJK ({path})")
+    return path
+
+
+def emoji_font_path() -> Path:
+    """Path of the monochrome Noto Emoji shipped in ``disputekit/fonts``."""
+    path = Path(str(resources.files(_FONTS_PACKAGE).joinpath(_FONTS_FOLDER).joinpath(EMOJI_FILE)))
+    if not path.is_file():  # pragma: no cover
+        raise FontSourceError(f"Noto Emoji ({path})")
+    return path
+
+
+@functools.cache
+def cjk_source() -> SourceFace:
+    """The Simplified Chinese face of Noto Sans CJK, picked from the collection by name."""
+    collection = TTCollection(str(cjk_font_path()), lazy=True)
+    for font in collection.fonts:
+        if font["name"].getDebugName(6) == CJK_SC_PS_NAME:
+            return _face("cjk", font)
+    raise FontSourceError(f"{CJK_SC_PS_NAME} in {cjk_font_path()}")
+
+
+@functools.cache
+def emoji_source() -> SourceFace:
+    """The monochrome emoji fallback face."""
+    return _face("emoji", TTFont(str(emoji_font_path()), lazy=True), emoji=True)
+
+
+def subset_name(source: SourceFace, codepoints: Iterable[int]) -> str:
+    """PostScript name for the subset of ``source`` holding ``codepoints``.
+
+    Different character sets give different names; the same set always gives the same name.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"{BUILD_VERSION}|{source.ps_name}|{source.version}|".encode())
+    digest.update(",".join(f"{cp:X}" for cp in sorted(set(codepoints))).encode())
+    return f"{source.ps_name}-DK{digest.hexdigest()[:12]}"
+
+
+def build_subset(source: SourceFace, codepoints: Iterable[int], ps_name: str) -> bytes:
+    """A TrueType font with the glyphs of ``source`` for ``codepoints``, named ``ps_name``.
+
+    Code points the source does not map are left out. The result has unitsPerEm 1000.
+    """
+    cmap = {cp: source.cmap[cp] for cp in sorted(set(codepoints)) if cp in source.cmap}
+    font = source.font
+    glyph_order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=font.getGlyphID)]
+    glyphs = _convert_glyphs(source, glyph_order)
+    advances = font["hmtx"].metrics
+    metrics = {gn: (advances[gn][0], _xmin(glyphs[gn])) for gn in glyph_order}
+
+    builder = FontBuilder(font["head"].unitsPerEm, isTTF=True)
+    builder.font.recalcTimestamp = False
+    builder.setupGlyphOrder(glyph_order)
+    builder.setupCharacterMap(cmap)
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics(metrics)
+    _setup_tables(builder, source, ps_name)
+    if font["head"].unitsPerEm != TARGET_UPEM:
+        scale_upem(builder.font, TARGET_UPEM)
+    out = io.BytesIO()
+    builder.save(out)
+    return out.getvalue()
+
+
+def _convert_glyphs(source: SourceFace, glyph_order: list[str]) -> dict:
+    """TrueType glyphs for ``glyph_order``: components decomposed, cubics made quadratic."""
+    glyph_set = source.font.getGlyphSet()
+    glyphs = {}
+    for name in glyph_order:
+        recording = DecomposingRecordingPen(glyph_set)
+        glyph_set[name].draw(recording)
+        tt_pen = TTGlyphPen(None)
+        if source.is_cff:
+            # PostScript contours run counter-clockwise, TrueType ones clockwise.
+            recording.replay(Cu2QuPen(tt_pen, CU2QU_MAX_ERR, reverse_direction=True))
+        else:
+            recording.replay(tt_pen)
+        glyphs[name] = tt_pen.glyph()
+    return glyphs
+
+
+def _xmin(glyph) -> int:
+    if glyph.numberOfContours == 0:
+        return 0
+    return int(glyph.coordinates.calcIntBounds()[0])
+
+
+def _setup_tables(builder: FontBuilder, source: SourceFace, ps_name: str) -> None:
+    """Copy the source's metrics, license and vertical metrics; give the font its new name."""
+    font = source.font
+    names = font["name"]
+    family = str(names.getDebugName(1))
+    name_strings = {
+        "familyName": family,
+        "styleName": "Regular",
+        "uniqueFontIdentifier": ps_name,
+        "fullName": ps_name,
+        "psName": ps_name,
+        "version": str(names.getDebugName(5)),
+    }
+    for key, name_id in (
+        ("copyright", 0),
+        ("trademark", 7),
+        ("licenseDescription", 13),
+        ("licenseInfoURL", 14),
+    ):
+        value = names.getDebugName(name_id)
+        if value:
+            name_strings[key] = str(value)
+    builder.setupNameTable(name_strings, mac=False)
+
+    head = font["head"]
+    builder.setupHead(
+        unitsPerEm=head.unitsPerEm,
+        fontRevision=head.fontRevision,
+        created=head.created,
+        modified=head.modified,
+        macStyle=head.macStyle,
+        lowestRecPPEM=head.lowestRecPPEM,
+    )
+    hhea = font["hhea"]
+    builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    builder.font["OS/2"] = copy.deepcopy(font["OS/2"])
+    post = font["post"]
+    builder.setupPost(
+        keepGlyphNames=False,
+        italicAngle=post.italicAngle,
+        underlinePosition=post.underlinePosition,
+        underlineThickness=post.underlineThickness,
+        isFixedPitch=post.isFixedPitch,
+    )
+    builder.setupMaxp()
+
+
+def derive_emoji_font(variable_font: Path, destination: Path) -> None:
+    """Make the shipped ``NotoEmoji-Regular.ttf`` from Google's ``NotoEmoji[wght].ttf``.
+
+    A maintainer's tool, not used at run time: instance at weight 400, keep every glyph the
+    cmap reaches (no layout features: reportlab does not shape), drop hinting and vertical
+    tables, scale to unitsPerEm 1000 and keep the original timestamps.
+    """
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(variable_font))
+    static = instancer.instantiateVariableFont(font, {"wght": 400})
+    options = ft_subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "STAT", "vhea", "vmtx", "gasp"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=static.getBestCmap().keys())
+    subsetter.subset(static)
+    scale_upem(static, TARGET_UPEM)
+    static.recalcTimestamp = False
+    tmp = destination.with_suffix(".tmp")
+    static.save(str(tmp))
+    tmp.replace(destination)
+
+
+def benchmark(counts: Iterable[int] = (100, 3000)) -> dict[int, float]:
+    """Milliseconds to build a CJK subset of ``n`` distinct ideographs, for each ``n``."""
+    source = cjk_source()
+    ideographs = [cp for cp in sorted(source.cmap) if 0x4E00 <= cp <= 0x9FFF]
+    timings = {}
+    for count in counts:
+        chosen = ideographs[:count]
+        start = time.perf_counter()
+        build_subset(source, chosen, subset_name(source, chosen))
+        timings[count] = (time.perf_counter() - start) * 1000
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m disputekit.assemble.pdf.fontbuild bench | derive-emoji SRC DST``."""
+    parser = argparse.ArgumentParser(prog="python -m disputekit.assemble.pdf.fontbuild")
+    commands = parser.add_subparsers(dest="command", required=True)
+    bench = commands.add_parser("bench", help="time CJK subset builds")
+    bench.add_argument("counts", nargs="*", type=int, default=[100, 3000])
+    derive = commands.add_parser("derive-emoji", help="rebuild the shipped Noto Emoji file")
+    derive.add_argument("source", type=Path, help="NotoEmoji[wght].ttf")
+    derive.add_argument("destination", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "bench":
+        start = time.perf_counter()
+        cjk_source().font["CFF "]  # parse the CFF table once, timed apart from the builds
+        print(f"load Noto Sans CJK SC: {(time.perf_counter() - start) * 1000:.0f} ms")
+        for count, ms in benchmark(args.counts).items():
+            print(f"{count} distinct characters: {ms:.0f} ms")
+    else:
+        derive_emoji_font(args.source, args.destination)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Two-pass story writing: pass 1 collects every string (to subset fonts), pass 2 renders.
+
+Section builders call ``w.p(text, style)`` and friends. With a collecting writer they only
+record text; with a rendering writer they return reportlab flowables. Builders stay pure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from disputekit.assemble.pdf.fonts import FontSet
+
+STYLE_SPECS: dict[str, dict[str, Any]] = {
+    "title": {"fontSize": 20, "leading": 26, "spaceAfter": 6},
+    "h1": {"fontSize": 15, "leading": 20, "spaceBefore": 6, "spaceAfter": 6},
+    "h2": {"fontSize": 11.5, "leading": 16, "spaceBefore": 6, "spaceAfter": 3},
+    "body": {"fontSize": 9.5, "leading": 14},
+    "small": {"fontSize": 7.5, "leading": 10, "textColor": colors.HexColor("#444444")},
+    "cell": {"fontSize": 8.5, "leading": 11.5},
+    "big": {"fontSize": 12, "leading": 18},
+    "verdict": {"fontSize": 13, "leading": 18},
+    "draft": {"fontSize": 14, "leading": 18, "textColor": colors.HexColor("#B00020")},
+}
+
+
+class Writer:
+    """Rendering writer: returns flowables using the document's embedded fonts."""
+
+    collecting = False
+
+    def __init__(self, fonts: FontSet) -> None:
+        self.fonts = fonts
+        self.styles = {name: fonts.paragraph_style(name, **spec) for name, spec in STYLE_SPECS.items()}
+        self._variants: dict[tuple[str, str], Any] = {}
+
+    def style(self, name: str, **overrides: Any) -> Any:
+        """A named style, or a cached variant of it with ``overrides``."""
+        if not overrides:
+            return self.styles[name]
+        key = (name, repr(sorted(overrides.items())))
+        if key not in self._variants:
+            self._variants[key] = self.fonts.paragraph_style(f"{name}-{len(self._variants)}",
+                                                             parent=self.styles[name], **overrides)
+        return self._variants[key]
+
+    def p(self, text: str, style: str = "body", link: str | None = None, **overrides: Any) -> Flowable:
+        markup = self.fonts.markup(text)
+        if link:
+            markup = f'<a href="#{link}" color="#1a4fa0">{markup}</a>'
+        return Paragraph(markup, self.style(style, **overrides))
+
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
+        """One paragraph of several lines; each part is (text, <font> attributes)."""
+        lines = [f"<font {attrs}>{self.fonts.markup(text)}</font>" if attrs else self.fonts.markup(text)
+                 for text, attrs in parts]
+        return Paragraph("<br/>".join(lines), self.style(style, **overrides))
+
+    def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
+              repeat: int = 0) -> Flowable:
+        table = Table(rows, colWidths=widths, repeatRows=repeat)
+        table.setStyle(TableStyle(style))
+        return table
+
+    def space(self, height_mm: float) -> Flowable:
+        return Spacer(1, height_mm * mm)
+
+
+class Collector(Writer):
+    """Collecting writer: records every string; returns inert placeholders."""
+
+    collecting = True
+
+    def __init__(self) -> None:  # no fonts yet: that is the point
+        self.texts: list[str] = []
+
+    def p(self, text: str, style: str = "body", link: str | None = None, **overrides: Any) -> Flowable:
+        self.texts.append(text)
+        return Spacer(0, 0)
+
+    def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
+              repeat: int = 0) -> Flowable:
+        return Spacer(0, 0)
+
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
+        self.texts.extend(text for text, _ in parts)
+        return Spacer(0, 0)
+
+    def note(self, *texts: str) -> None:
+        self.texts.extend(texts)

@@ -1,0 +1,168 @@
+"""Add evidence to a case and mark key chat messages: check everything first, then write."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from disputekit.case import Case, load_evidence, open_case, write_evidence
+from disputekit.collect.inspect import AnyFacts, inspect_file, printable
+from disputekit.errors import InputFileError, UsageError
+from disputekit.models.evidence import EvidenceItem, EvidenceList
+from disputekit.models.facts import TrackingFacts
+from disputekit.store.atomic import remove_stale_temps
+from disputekit.store.hashing import sha256_file
+from disputekit.store.lock import case_lock
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    source: Path
+    exhibit: str
+    kind: str
+    status: Literal["added", "duplicate"]
+
+
+def display_name(path: Path) -> str:
+    """The original file name, safe to print: no control characters, no path separators,
+    bounded length. Display only: objects are named by their SHA-256."""
+    name = "".join(ch for ch in path.name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name.replace("/", "_").replace("\\", "_")).strip() or "unnamed"
+    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
+
+
+def _safe_caption(caption: str | None) -> str | None:
+    """A caption as one printable line (terminal control and bidi-override characters go)."""
+    if caption is None:
+        return None
+    return re.sub(r"\s+", " ", printable(caption)).strip() or None
+
+
+def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor: str) -> None:
+    """Repair what a killed writer can leave (caller holds the case lock): sweep unfinished
+    temp copies, and record in the audit log exhibits that reached evidence.json just before
+    the process died (evidence.json is written before its audit entry)."""
+    remove_stale_temps(case.paths.objects)
+    remove_stale_temps(case.paths.meta)
+    audited = {
+        exhibit.get("id")
+        for entry in case.audit.entries() if entry.get("action") == "add"
+        for exhibit in entry.get("details", {}).get("exhibits", [])
+    }
+    missing = [item for item in evidence.items if item.id not in audited]
+    if missing:
+        case.audit.append(at, actor, "add", {"recovered": True, "exhibits": [
+            {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind} for i in missing]})
+
+
+def _auto_tag(case: Case, facts: AnyFacts, tag: str | None) -> str | None:
+    if tag or not isinstance(facts, TrackingFacts) or not facts.waybill:
+        return tag
+    if facts.waybill == case.facts.return_shipment.waybill:
+        return "return"
+    if facts.waybill == case.facts.shipment.waybill:
+        return "shipment"
+    return None
+
+
+def _parse_all(
+    case: Case, files: list[Path], as_kind: str | None, courier: str | None
+) -> list[tuple[Path, str, AnyFacts]]:
+    parsed = []
+    for path in files:
+        digest_before, _ = (None, 0) if not path.is_file() else sha256_file(path)
+        facts = inspect_file(
+            path, as_kind=as_kind, buyer=case.facts.buyer, seller=case.facts.seller,
+            courier=courier,
+        )
+        parsed.append((path, digest_before or "", facts))
+    return parsed
+
+
+def add_files(
+    root: Path,
+    files: list[Path],
+    *,
+    at: datetime,
+    actor: str,
+    caption: str | None = None,
+    as_kind: str | None = None,
+    tag: str | None = None,
+    courier: str | None = None,
+) -> list[AddOutcome]:
+    """Parse every file first (any failure → nothing written), then store them under the lock."""
+    case = open_case(root)
+    parsed = _parse_all(case, files, as_kind, courier)
+    with case_lock(case.paths.meta):
+        evidence = load_evidence(case.paths.evidence)
+        recover_after_crash(case, evidence, at, actor)
+        outcomes: list[AddOutcome] = []
+        items = list(evidence.items)
+        number = evidence.next_number
+        for path, digest_before, facts in parsed:
+            stored = case.store.put(path)
+            if stored.sha256 != digest_before:
+                raise InputFileError(
+                    f"{path} 在添加过程中被修改。", f"{path} changed while it was being added.",
+                    fix_zh="请等文件写完后重试。", fix_en="Wait until it is fully written, retry.",
+                )
+            known = next((item for item in items if item.sha256 == stored.sha256), None)
+            if known:
+                outcomes.append(AddOutcome(path, known.id, known.kind, "duplicate"))
+                continue
+            item = EvidenceItem(
+                id=f"E{number}", kind=facts.kind, name=display_name(path),
+                sha256=stored.sha256, size=stored.size, added_at=at, added_by=actor,
+                caption=_safe_caption(caption), tag=_auto_tag(case, facts, tag),  # type: ignore[arg-type]
+                facts=facts.model_dump(mode="json"),
+            )
+            number += 1
+            items.append(item)
+            outcomes.append(AddOutcome(path, item.id, item.kind, "added"))
+        added = [o for o in outcomes if o.status == "added"]
+        if added:
+            write_evidence(case.paths, EvidenceList(next_number=number, items=items))
+            case.audit.append(at, actor, "add", {"exhibits": [
+                {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind}
+                for i in items[len(evidence.items):]
+            ]})
+    return outcomes
+
+
+def mark_messages(
+    root: Path, exhibit: str, messages: list[int], *, at: datetime, actor: str, unmark: bool = False
+) -> EvidenceItem:
+    """Mark (or unmark) key messages of a chat exhibit; they are highlighted in the dossier."""
+    case = open_case(root)
+    with case_lock(case.paths.meta):
+        evidence = load_evidence(case.paths.evidence)
+        recover_after_crash(case, evidence, at, actor)
+        item = evidence.by_id(exhibit)
+        if item is None or item.kind != "chat":
+            raise UsageError(
+                f"{exhibit} 不是本案的聊天记录证据。", f"{exhibit} is not a chat exhibit of this case.",
+                fix_zh="用 disputekit list 查看证据编号。", fix_en="See `disputekit list` for ids.",
+            )
+        count = len(item.facts.get("messages", []))
+        bad = [m for m in messages if not 1 <= m <= count]
+        if bad:
+            raise UsageError(
+                f"消息序号超出范围：{bad}(共 {count} 条)。",
+                f"Message number out of range: {bad} ({count} messages).",
+                fix_zh="用 disputekit inspect 查看消息序号。",
+                fix_en="See message numbers with `disputekit inspect`.",
+            )
+        marks = set(item.marks)
+        marks = marks - set(messages) if unmark else marks | set(messages)
+        updated = item.model_copy(update={"marks": sorted(marks)})
+        items = [updated if i.id == item.id else i for i in evidence.items]
+        write_evidence(case.paths, evidence.model_copy(update={"items": items}))
+        case.audit.append(at, actor, "unmark" if unmark else "mark",
+                          {"exhibit": item.id, "messages": sorted(messages)})
+    return updated

@@ -1,0 +1,323 @@
+"""Plain-text chats: Qianniu/Aliwangwang exports and copy-pastes, and time-first WeChat/QQ text.
+
+One pass over the lines. A message starts at a header line and owns the lines up to the next
+header. Header styles (one per file, decided by the first header-like line):
+
+- name-last (Qianniu): ``昵称 2025-4-20 10:02:03``, the space optional, ``/`` accepted in the
+  date; older exports put the time alone on the line after the nickname;
+- time-first (QQ's text export, WeChat export tools): ``2025-04-20 10:02:03 昵称``.
+
+Other lines are not message text: ``已读``/``未读``/``发送中`` set the message's read status;
+``X 撤回了一条消息`` is a recall (see ``_Reader.recall``); ``A --> B 时间`` and ``由 X 转交给 Y``
+are transfers (the next message is marked ``transferred``); the ``SYSTEM_LINE_PREFIXES`` lines
+are system events. Body lines keep their text (emoji, URLs, ``¥`` prices); blank lines at the
+start and end of a body are dropped. The caller passes text with ``\\n`` line ends only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse.roles import Channel, ReadStatus, Roster
+
+STATUS_LINES: dict[str, ReadStatus] = {"已读": "read", "未读": "unread", "发送中": "sending"}
+
+SYSTEM_LINE_PREFIXES: tuple[str, ...] = (
+    "当前用户来自",
+    "原因：【",
+    "原因:【",
+    "以上是历史消息",
+    "以上为历史消息",
+    "以下为新消息",
+    "以下是新消息",
+    "系统提示：",
+    "系统提示:",
+    "会话已结束",
+    "会话结束",
+)
+"""System lines, matched at the start after trimming ``-—=* `` (so ``----以下为新消息----``)."""
+
+QQ_MARKERS: tuple[str, ...] = (
+    "QQ聊天记录",
+    "消息记录（此消息记录为文本格式",
+    "消息分组:",
+    "消息对象:",
+)
+WECHAT_MARKERS: tuple[str, ...] = ("微信聊天记录", "微信消息记录", "微信")
+"""Looked for only before the first message, so a buyer writing "加我微信" changes nothing."""
+
+RECALL_SUFFIX = "撤回了一条消息"
+_SELF_OR_PEER = ("你", "您", "对方")
+
+_TIME = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})"
+_TIME_AT_END = re.compile(_TIME + r"$")
+_LONGEST_TIME = len("2025-12-31 23:59:59")
+_TIME_FIRST = re.compile(_TIME + r"\s+(\S.*)$")
+_TRANSFER_BY = re.compile(r"由\s*\S.*?\s*转交给\s*\S")
+_SYSTEM_TRIM = "-—=* "
+_MAYBE_SPECIAL_FIRST = frozenset(
+    "0123456789由" + _SYSTEM_TRIM + "".join(p[0] for p in SYSTEM_LINE_PREFIXES)
+)
+_MAYBE_SPECIAL_LAST = frozenset(
+    "0123456789" + "".join(w[-1] for w in STATUS_LINES) + RECALL_SUFFIX[-1]
+)
+"""A line can only be a header, status, recall, transfer or system line if its first or last
+character is in these sets: a cheap test that lets most body lines skip the other checks."""
+_PREAMBLE_SCAN = 200
+
+Header = tuple[str, datetime]
+HeaderParser = Callable[[str], "Header | None"]
+
+
+class BadDate(ValueError):
+    """A header-like line whose date does not exist (2025-2-30 …): kept as body text."""
+
+
+def _to_time(groups: Sequence[str]) -> datetime:
+    """Six matched number groups (year … second) → a China-time datetime."""
+    try:
+        year, month, day, hour, minute, second = map(int, groups)
+        return datetime(year, month, day, hour, minute, second, tzinfo=CHINA_TZ)
+    except ValueError as exc:
+        raise BadDate(str(exc)) from exc
+
+
+def name_last_header(line: str) -> Header | None:
+    """``昵称 2025-4-20 10:02:03`` → (昵称, time); a time alone gives an empty name."""
+    if len(line) < 16 or line[-3] != ":":
+        return None
+    m = _TIME_AT_END.search(line, max(0, len(line) - _LONGEST_TIME))
+    if m is None:
+        return None
+    return line[: m.start()].rstrip(), _to_time(m.groups())
+
+
+def time_first_header(line: str) -> Header | None:
+    """``2025-04-20 10:02:03 昵称`` → (昵称, time)."""
+    if len(line) < 18 or not "0" <= line[0] <= "9":
+        return None
+    m = _TIME_FIRST.match(line)
+    if m is None:
+        return None
+    return m.group(7).strip(), _to_time(m.groups()[:6])
+
+
+def _safe(parser: HeaderParser, line: str) -> Header | None:
+    try:
+        return parser(line)
+    except BadDate:
+        return None
+
+
+def detect_style(lines: list[str]) -> tuple[HeaderParser, int]:
+    """The header parser for this file and the index of the first header line (or -1)."""
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or "-->" in line:
+            continue
+        if _safe(name_last_header, line) is not None:
+            return name_last_header, i
+        if _safe(time_first_header, line) is not None:
+            return time_first_header, i
+    return name_last_header, -1
+
+
+def detect_channel(preamble: list[str], parser: HeaderParser) -> tuple[str, Channel]:
+    """(format, channel) from markers before the first message and the header style."""
+    head = "\n".join(preamble[:_PREAMBLE_SCAN])
+    if any(marker in head for marker in QQ_MARKERS):
+        return "qq-text", "qq"
+    if any(marker in head for marker in WECHAT_MARKERS) or parser is time_first_header:
+        return "wechat-text", "wechat"
+    return "qianniu-text", "qianniu"
+
+
+def parse_text(text: str, roster: Roster) -> tuple[str, Channel]:
+    """Read every message of ``text`` into ``roster``; return (format, channel)."""
+    lines = text.split("\n")
+    parser, first = detect_style(lines)
+    reader = _Reader(roster, parser)
+    for number, line in enumerate(lines, 1):
+        reader.feed(number, line)
+    reader.finish()
+    return detect_channel(lines[: max(first, 0)], parser)
+
+
+class _Reader:
+    """The single-pass state machine: the open message, its body and pending marks."""
+
+    def __init__(self, roster: Roster, parser: HeaderParser) -> None:
+        self.roster = roster
+        self.parser = parser
+        self.open = False
+        self.sender = ""
+        self.time: datetime | None = None
+        self.body: list[str] = []
+        self.status: ReadStatus | None = None
+        self.recalled = False
+        self.transferred = False
+        self.next_transferred = False
+        self.recalls_after: list[str] = []
+        self.preamble: list[int] = []
+        self.preamble_last = (0, "")
+        self.prev_is_text = False
+        self.bad_dates: list[int] = []
+
+    def feed(self, number: int, raw: str) -> None:
+        line = raw.strip()
+        if not line:
+            if self.open:
+                self.body.append("")
+            self.prev_is_text = False
+            return
+        maybe_special = line[0] in _MAYBE_SPECIAL_FIRST or line[-1] in _MAYBE_SPECIAL_LAST
+        if maybe_special and self._special(number, line):
+            return
+        if self.open:
+            self.body.append(raw.rstrip())
+            self.prev_is_text = True
+        else:
+            self._preamble(number, line)
+
+    def _special(self, number: int, line: str) -> bool:
+        """Handle a header, status, recall, transfer or system line; False for body text."""
+        if ("-->" in line or line.startswith("由")) and self._transfer(line):
+            return True
+        try:
+            header = self.parser(line)
+        except BadDate:
+            self.bad_dates.append(number)
+            return False
+        if header is not None:
+            self._start(*header)
+            return True
+        status = STATUS_LINES.get(line)
+        if status is not None:
+            self.status = status if self.open else None
+            self.prev_is_text = False
+            return self.open
+        if line.endswith(RECALL_SUFFIX):
+            self.recall(line)
+            return True
+        if line.lstrip(_SYSTEM_TRIM).startswith(SYSTEM_LINE_PREFIXES):
+            self.roster.event(None, "system", line)
+            self.prev_is_text = False
+            return True
+        return False
+
+    def _preamble(self, number: int, line: str) -> None:
+        """A line before the first message: warned about unless it is export decoration."""
+        if not _is_decoration(line):
+            self.preamble.append(number)
+        self.preamble_last = (number, line)
+        self.prev_is_text = True
+
+    def _start(self, name: str, time: datetime) -> None:
+        if not name:
+            name = self._take_nickname()
+        self._flush()
+        self.open = True
+        self.sender, self.time = name, time
+        self.transferred, self.next_transferred = self.next_transferred, False
+        self.prev_is_text = False
+
+    def _take_nickname(self) -> str:
+        """Older exports: the line before a bare time is the nickname, not body text."""
+        if not self.prev_is_text:
+            return ""
+        if self.open and self.body:
+            return self.body.pop().strip()
+        number, line = self.preamble_last
+        if not self.open and line:
+            if self.preamble and self.preamble[-1] == number:
+                self.preamble.pop()
+            return line
+        return ""
+
+    def recall(self, line: str) -> None:
+        """``X 撤回了一条消息``: a recall event, and a message with ``recalled=True``, text "".
+
+        Directly under a header with no text yet, that message is the recalled one. Elsewhere
+        a separate recalled message (time unknown) follows the open message.
+        """
+        who = line[: -len(RECALL_SUFFIX)].strip()
+        self.roster.event(self.time if self.open and not any(self.body) else None, "recall", line)
+        self.prev_is_text = False
+        same = not who or who == self.sender or who in _SELF_OR_PEER
+        if self.open and same and not any(self.body) and not self.recalled:
+            self.recalled = True
+        else:
+            self.recalls_after.append(who if who not in _SELF_OR_PEER else "")
+
+    def _transfer(self, line: str) -> bool:
+        """``A --> B 时间`` or ``由 X 转交给 Y``; False if the line is neither."""
+        time = None
+        m = _TIME_AT_END.search(line, max(0, len(line) - _LONGEST_TIME))
+        if m is not None and "-->" in line[: m.start()]:
+            try:
+                time = _to_time(m.groups())
+            except BadDate:
+                return False
+        elif not _TRANSFER_BY.match(line):
+            return False
+        self.roster.event(time, "transfer", line)
+        self.next_transferred = True
+        self.prev_is_text = False
+        return True
+
+    def _flush(self) -> None:
+        if self.open:
+            self.roster.message(
+                self.time,
+                self.sender,
+                _trim_body(self.body),
+                recalled=self.recalled,
+                transferred=self.transferred,
+                read_status=self.status,
+            )
+            self.body, self.status, self.recalled = [], None, False
+        for who in self.recalls_after:
+            self.roster.message(None, who, "", recalled=True)
+        self.recalls_after = []
+
+    def finish(self) -> None:
+        self._flush()
+        self.open = False
+        if self.preamble and self.roster.messages:
+            self._warn_lines(
+                self.preamble,
+                "行在第一条消息之前，不属于任何消息，已忽略",
+                "line(s) before the first message belong to no message and were ignored",
+            )
+        if self.bad_dates:
+            self._warn_lines(
+                self.bad_dates,
+                "行像消息标题但日期不存在，已当作正文",
+                "line(s) look like message headers but the date does not exist; kept as text",
+            )
+
+    def _warn_lines(self, numbers: list[int], zh: str, en: str) -> None:
+        shown = "、".join(str(n) for n in numbers[:5]) + ("…" if len(numbers) > 5 else "")
+        shown_en = ", ".join(str(n) for n in numbers[:5]) + ("…" if len(numbers) > 5 else "")
+        self.roster.warn(
+            f"{len(numbers)} {zh}（第 {shown} 行）。", f"{len(numbers)} {en} (line {shown_en})."
+        )
+
+
+def _is_decoration(line: str) -> bool:
+    """Separator rules and export titles (QQ's 消息分组:/消息对象: …) are not lost text."""
+    if not line.strip("=-—_*~·. "):
+        return True
+    return any(marker in line for marker in (*QQ_MARKERS, *WECHAT_MARKERS))
+
+
+def _trim_body(body: list[str]) -> str:
+    start, end = 0, len(body)
+    while start < end and not body[start]:
+        start += 1
+    while end > start and not body[end - 1]:
+        end -= 1
+    return "\n".join(body[start:end])

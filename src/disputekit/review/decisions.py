@@ -1,0 +1,488 @@
+"""Review stage: a lead approves or returns a case; the decision is bound to its state hash.
+
+Decisions are audit entries (action ``approve`` / ``return``, details ``reviewer``,
+``comment``, ``state_hash``). The state document the lead saw is kept as
+``.disputekit/reviews/<state_hash>.json`` (its SHA-256 is its name), so ``review`` can say what
+changed since. An approval whose hash no longer matches the case is *stale*.
+
+Whether building the upload bundle (and archiving) needs a fresh approval is a shop setting:
+``DISPUTEKIT_REQUIRE_APPROVAL=1|0`` wins; else the nearest ``shop.toml`` above the case folder
+with ``[review] require_approval = true``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from disputekit.case import Case, CasePaths, open_case
+from disputekit.errors import BlockingFindings, DisputekitError, InputFileError, UsageError
+from disputekit.i18n import pick
+from disputekit.manifest import canonical_json, state_document, state_hash
+from disputekit.store.atomic import atomic_write_bytes
+from disputekit.store.lock import case_lock
+from disputekit.validate.check import CheckReport, check_case
+
+log = logging.getLogger(__name__)
+
+ENV_REQUIRE = "DISPUTEKIT_REQUIRE_APPROVAL"
+SHOP_FILE = "shop.toml"
+REVIEWS_DIR = "reviews"
+MAX_COMMENT = 2000
+
+LIFECYCLE_FIELDS = frozenset({"state", "state_since", "deadline", "refund_phase", "order_status"})
+
+Action = Literal["approve", "return"]
+ACTIONS: tuple[Action, ...] = ("approve", "return")
+
+
+class ReviewState(StrEnum):
+    APPROVED = "approved"
+    RETURNED = "returned"
+    STALE = "stale"  # approved, but the case changed since
+
+
+class ApprovalMissing(BlockingFindings):
+    """The shop requires a fresh approval and the case does not have one (exit 3)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reviewer: str
+    comment: str
+    at: str
+    state_hash: str
+    seq: int
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# --------------------------------------------------------------------------- reading decisions
+
+
+def decisions(case: Case) -> list[Decision]:
+    """Every approve/return entry of the audit log, oldest first."""
+    out = []
+    for entry in case.audit.entries():
+        if entry.get("action") not in ACTIONS:
+            continue
+        details = entry.get("details") or {}
+        out.append(Decision(
+            action=entry["action"], reviewer=str(details.get("reviewer", entry.get("actor", ""))),
+            comment=str(details.get("comment", "")), at=str(entry.get("at", "")),
+            state_hash=str(details.get("state_hash", "")), seq=int(entry.get("seq", 0)),
+        ))
+    return out
+
+
+def state_of(case: Case, history: list[Decision] | None = None) -> ReviewState | None:
+    """approved / returned / stale from the last decision, or None when never reviewed."""
+    history = decisions(case) if history is None else history
+    if not history:
+        return None
+    last = history[-1]
+    if last.action == "return":
+        return ReviewState.RETURNED
+    return ReviewState.APPROVED if last.state_hash == state_hash(case) else ReviewState.STALE
+
+
+def review_state(case_dir: Path) -> str | None:
+    """The review state of a case folder as a string (used by ``queue``); None if unknown."""
+    try:
+        state = state_of(open_case(case_dir))
+    except (DisputekitError, ValueError, OSError) as exc:
+        log.warning("review state of %s unknown: %s", case_dir, exc)
+        return None
+    return state.value if state else None
+
+
+# --------------------------------------------------------------------------- snapshots and diffs
+
+
+def snapshot_path(paths: CasePaths, digest: str) -> Path:
+    return paths.meta / REVIEWS_DIR / f"{digest}.json"
+
+
+def save_snapshot(paths: CasePaths, document: dict[str, Any]) -> str:
+    """Keep the reviewed state document (read-only, named by its SHA-256); returns the hash."""
+    data = canonical_json(document)
+    digest = hashlib.sha256(data).hexdigest()
+    target = snapshot_path(paths, digest)
+    if not target.is_file():
+        atomic_write_bytes(target, data, mode=0o444)
+    return digest
+
+
+def load_snapshot(paths: CasePaths, digest: str) -> dict[str, Any] | None:
+    """The state document saved under ``digest``; None when missing or not matching its name."""
+    try:
+        data = snapshot_path(paths, digest).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        log.warning("review snapshot %s does not match its hash; ignored", digest)
+        return None
+    loaded: dict[str, Any] = json.loads(data)
+    return loaded
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class StateDiff:
+    exhibits_added: list[str] = field(default_factory=list)
+    exhibits_removed: list[str] = field(default_factory=list)
+    exhibits_changed: list[FieldChange] = field(default_factory=list)
+    case_changed: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.exhibits_added or self.exhibits_removed or self.exhibits_changed
+                    or self.case_changed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exhibits_added": self.exhibits_added, "exhibits_removed": self.exhibits_removed,
+            "exhibits_changed": [c.to_json() for c in self.exhibits_changed],
+            "case_changed": [c.to_json() for c in self.case_changed],
+        }
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[FieldChange]:
+    a, b = _flatten(old), _flatten(new)
+    return [FieldChange(prefix + k, a.get(k), b.get(k))
+            for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+
+def diff_states(old: dict[str, Any], new: dict[str, Any]) -> StateDiff:
+    """What differs between two state documents (``manifest.state_document``). Pure."""
+    old_ex = {e["id"]: e for e in old.get("exhibits", [])}
+    new_ex = {e["id"]: e for e in new.get("exhibits", [])}
+    changed: list[FieldChange] = []
+    for exhibit in sorted(set(old_ex) & set(new_ex), key=_exhibit_key):
+        changed.extend(_changes(old_ex[exhibit], new_ex[exhibit], prefix=exhibit + "."))
+    return StateDiff(
+        exhibits_added=sorted(set(new_ex) - set(old_ex), key=_exhibit_key),
+        exhibits_removed=sorted(set(old_ex) - set(new_ex), key=_exhibit_key),
+        exhibits_changed=changed,
+        case_changed=_changes(old.get("case", {}), new.get("case", {})),
+    )
+
+
+def _exhibit_key(exhibit: str) -> tuple[int, str]:
+    digits = exhibit[1:]
+    return (int(digits), exhibit) if digits.isdigit() else (0, exhibit)
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+def _reviewer(by: str) -> str:
+    reviewer = " ".join(by.split())
+    if not reviewer:
+        raise UsageError("请用 --by 写明复核人。", "Name the reviewer with --by.")
+    return reviewer
+
+
+def _comment(comment: str | None, action: Action) -> str:
+    text = (comment or "").strip()
+    if action == "return" and not text:
+        raise UsageError(
+            "退回案件时必须用 -m 说明缺少什么或要改什么。",
+            "Returning a case needs a message (-m) saying what is missing or must change.",
+        )
+    if len(text) > MAX_COMMENT:
+        raise UsageError(f"意见太长（{len(text)} 字，上限 {MAX_COMMENT}）。",
+                         f"The comment is too long ({len(text)} characters, limit {MAX_COMMENT}).")
+    return text
+
+
+def _refuse_blocking(report: CheckReport) -> None:
+    blocking = [f for f in report.findings if f.severity == "blocking"]
+    if not blocking:
+        return
+    zh = "\n".join("  - " + f.zh for f in blocking)
+    en = "\n".join("  - " + f.en for f in blocking)
+    raise BlockingFindings(
+        f"案件 {report.case_id} 还有 {len(blocking)} 个阻断问题，不能批准：\n{zh}\n",
+        f"Case {report.case_id} has {len(blocking)} blocking finding(s) and cannot be approved:\n"
+        f"{en}\n",
+        fix_zh="请退回案件（disputekit return）让经办人补充证据。",
+        fix_en="Return the case (`disputekit return`) so the agent can fix it.",
+    )
+
+
+def _decide(case_dir: Path, action: Action, by: str, comment: str | None, now: datetime,
+            profile_path: Path | None) -> Decision:
+    reviewer, text = _reviewer(by), _comment(comment, action)
+    paths = open_case(case_dir).paths
+    with case_lock(paths.meta):
+        case = open_case(case_dir)
+        if action == "approve":
+            _refuse_blocking(check_case(case, now=now, profile_path=profile_path))
+        digest = save_snapshot(paths, state_document(case))
+        details = {"reviewer": reviewer, "comment": text, "state_hash": digest}
+        case.audit.append(now, reviewer, action, details)
+    return decisions(open_case(case_dir))[-1]
+
+
+def approve(case_dir: Path, by: str, comment: str | None, now: datetime, *,
+            profile_path: Path | None = None) -> Decision:
+    """Approve the case as it is now; refused while blocking findings remain."""
+    return _decide(case_dir, "approve", by, comment, now, profile_path)
+
+
+def return_case(case_dir: Path, by: str, comment: str | None, now: datetime) -> Decision:
+    """Send the case back to the agent; the comment (what is missing) is required."""
+    return _decide(case_dir, "return", by, comment, now, None)
+
+
+# --------------------------------------------------------------------------- shop setting
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def find_shop_file(case_dir: Path) -> Path | None:
+    """The nearest ``shop.toml`` in a folder above the case (not inside it)."""
+    for folder in case_dir.resolve().parents:
+        candidate = folder / SHOP_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _shop_setting(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputFileError(f"{path} 无法读取：{exc}", f"{path} cannot be read: {exc}") from None
+    section = data.get("review", {})
+    unknown = sorted(set(section) - {"require_approval"}) if isinstance(section, dict) else []
+    value = section.get("require_approval", False) if isinstance(section, dict) else None
+    if unknown or not isinstance(value, bool):
+        raise InputFileError(
+            f"{path}：[review] 只能有 require_approval = true/false。",
+            f"{path}: [review] may only hold require_approval = true/false.",
+        )
+    return value
+
+
+def approval_required(case_dir: Path, env: dict[str, str] | None = None) -> bool:
+    """Does this shop require a fresh approval before the upload bundle and archiving?"""
+    env = dict(os.environ) if env is None else env
+    raw = env.get(ENV_REQUIRE)
+    if raw is not None and raw.strip():
+        value = raw.strip().lower()
+        if value not in _TRUE + _FALSE:
+            raise UsageError(f"{ENV_REQUIRE}={raw!r} 无法识别（应为 1 或 0）。",
+                             f"{ENV_REQUIRE}={raw!r} is not understood (use 1 or 0).")
+        return value in _TRUE
+    shop = find_shop_file(case_dir)
+    return _shop_setting(shop) if shop else False
+
+
+def lifecycle_only(diff: StateDiff) -> bool:
+    """True when only the dispute's progress (state, its times) changed, not the evidence."""
+    return not (diff.exhibits_added or diff.exhibits_removed or diff.exhibits_changed) and all(
+        c.field in LIFECYCLE_FIELDS for c in diff.case_changed)
+
+
+def _still_holds(case: Case, last: Decision) -> bool:
+    before = load_snapshot(case.paths, last.state_hash)
+    return before is not None and lifecycle_only(diff_states(before, state_document(case)))
+
+
+def assert_fresh_approval(case: Case, env: dict[str, str] | None = None, *,
+                          allow_lifecycle: bool = False) -> None:
+    """Raise ApprovalMissing when the shop requires approval and the case lacks a fresh one.
+
+    ``allow_lifecycle`` (used by ``archive``) accepts an approval when only the refund's
+    state and its times changed since: recording how the dispute went on is not new evidence.
+    """
+    if not approval_required(case.paths.root, env):
+        return
+    history = decisions(case)
+    state = state_of(case, history)
+    if state == ReviewState.APPROVED:
+        return
+    if state == ReviewState.STALE and allow_lifecycle and _still_holds(case, history[-1]):
+        return
+    fix = ("请组长复核并批准：disputekit approve CASE --by 姓名",
+           "Ask the lead to review and approve: disputekit approve CASE --by NAME")
+    last = history[-1] if history else None
+    if last is None:
+        zh, en = "本店要求组长批准后才能继续，此案尚未批准。", \
+            "The shop requires a lead's approval first; this case has not been approved."
+    elif state == ReviewState.RETURNED:
+        zh = f"此案已被 {last.reviewer} 退回（{last.at}）：{last.comment}"
+        en = f"This case was returned by {last.reviewer} ({last.at}): {last.comment}"
+    else:
+        zh = f"{last.reviewer} 于 {last.at} 批准后案件又有改动，批准已失效。"
+        en = f"The case changed after {last.reviewer} approved it ({last.at}); the approval is stale."
+    raise ApprovalMissing(zh, en, fix_zh=fix[0], fix_en=fix[1])
+
+
+# --------------------------------------------------------------------------- for the dossier
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The dossier's sign-off section: the last decision and whether it still holds."""
+
+    decision: Action
+    reviewer: str
+    at: str
+    comment: str
+    reviewed_hash: str
+    fresh: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def sign_off(case: Case) -> SignOff | None:
+    history = decisions(case)
+    if not history:
+        return None
+    last = history[-1]
+    return SignOff(last.action, last.reviewer, last.at, last.comment, last.state_hash,
+                   fresh=last.state_hash == state_hash(case))
+
+
+# --------------------------------------------------------------------------- the lead's view
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    case: Case
+    report: CheckReport
+    state: ReviewState | None
+    state_hash: str
+    last: Decision | None
+    changes: StateDiff | None  # vs the state the last decision saw; None if unknown
+    required: bool
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        facts = self.case.facts
+        return {
+            "case": self.case.case_id, "state": self.state.value if self.state else None,
+            "state_hash": self.state_hash, "approval_required": self.required,
+            "facts": {"order_id": facts.order_id, "refund_id": facts.refund_id,
+                      "buyer": facts.buyer, "amount": str(facts.amount), "ground": facts.ground,
+                      "refund_type": facts.refund_type.value, "state": facts.state.value},
+            "exhibits": len(self.case.evidence.items),
+            "last_decision": self.last.to_json() if self.last else None,
+            "changes": self.changes.to_json() if self.changes else None,
+            "check": self.report.to_json(lang),
+        }
+
+
+def review_summary(case: Case, now: datetime, *, profile_path: Path | None = None,
+                   env: dict[str, str] | None = None) -> ReviewSummary:
+    history = decisions(case)
+    last = history[-1] if history else None
+    changes = None
+    if last is not None:
+        before = load_snapshot(case.paths, last.state_hash)
+        changes = diff_states(before, state_document(case)) if before is not None else None
+    return ReviewSummary(
+        case=case, report=check_case(case, now=now, profile_path=profile_path),
+        state=state_of(case, history), state_hash=state_hash(case), last=last, changes=changes,
+        required=approval_required(case.paths.root, env),
+    )
+
+
+STATE_LABELS = {
+    None: ("未复核", "not reviewed"),
+    ReviewState.APPROVED: ("已批准", "approved"),
+    ReviewState.RETURNED: ("已退回", "returned"),
+    ReviewState.STALE: ("批准已失效（批准后有改动）", "stale (changed after approval)"),
+}
+
+
+def _value(value: Any) -> str:
+    return "—" if value in (None, "", []) else str(value)
+
+
+def change_lines(diff: StateDiff, lang: str) -> list[str]:
+    if diff.empty:
+        return ["  " + pick("没有改动。", "Nothing changed.", lang)]
+    lines = []
+    if diff.exhibits_added:
+        lines.append("  + " + pick("新增证据：", "exhibits added: ", lang) + ", ".join(diff.exhibits_added))
+    if diff.exhibits_removed:
+        lines.append("  - " + pick("移除证据：", "exhibits removed: ", lang)
+                     + ", ".join(diff.exhibits_removed))
+    for c in diff.exhibits_changed + diff.case_changed:
+        lines.append(f"  ~ {c.field}: {_value(c.old)} → {_value(c.new)}")
+    return lines
+
+
+def _ground_name(platform: str, ground: str | None, lang: str) -> str:
+    from disputekit.profiles.load import load_profile
+
+    found = load_profile(platform).grounds.get(ground or "")
+    if found is None:
+        return _value(ground)
+    return f"{found.name_zh}（{ground}）" if lang == "zh" else f"{found.name_en} ({ground})"
+
+
+def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
+    """The lead's view as text: facts, review state, what changed, then the check report."""
+    from disputekit.text.check import check_lines
+
+    f = summary.case.facts
+    label = STATE_LABELS[summary.state]
+    ground = _ground_name(f.platform, f.ground, lang)
+    lines = [
+        pick(f"订单 {f.order_id}  退款 {f.refund_id}  买家 {f.buyer}  金额 {f.amount} 元",
+             f"Order {f.order_id}  refund {f.refund_id}  buyer {f.buyer}  amount {f.amount} CNY",
+             lang),
+        pick(f"理由：{ground}  证据 {len(summary.case.evidence.items)} 件",
+             f"Ground: {ground}  {len(summary.case.evidence.items)} exhibit(s)", lang),
+        pick("复核状态：", "Review: ", lang) + (label[0] if lang == "zh" else label[1])
+        + (pick("（本店要求批准）", " (the shop requires approval)", lang) if summary.required else ""),
+    ]
+    if summary.last is not None:
+        d = summary.last
+        verb = pick("批准" if d.action == "approve" else "退回",
+                    "approved" if d.action == "approve" else "returned", lang)
+        lines.append(pick(f"上次：{d.reviewer} 于 {d.at} {verb}", f"Last: {verb} by {d.reviewer} at {d.at}",
+                          lang) + (f" — {d.comment}" if d.comment else ""))
+        lines.append(pick("此后的改动：", "Changed since:", lang))
+        lines.extend(change_lines(summary.changes, lang) if summary.changes is not None
+                     else ["  " + pick("（复核时的快照缺失，无法比较）",
+                                       "(the reviewed snapshot is missing; cannot compare)", lang)])
+    lines.append(pick(f"状态哈希：{summary.state_hash}", f"State hash: {summary.state_hash}", lang))
+    lines.append("")
+    return lines + check_lines(summary.report)

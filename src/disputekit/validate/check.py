@@ -1,0 +1,105 @@
+"""Validate stage: run every applicable rule and give the verdict, deadline and advice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from disputekit.case import Case, CasePaths, load_evidence, read_case_data, validate_case_data
+from disputekit.models.case import CaseFile
+from disputekit.profiles.load import load_profile
+from disputekit.profiles.model import Profile
+from disputekit.validate.advice import Advice, advise
+from disputekit.validate.deadline import Deadline, compute_deadline
+from disputekit.validate.rules.context import RuleContext, exhibits_of
+from disputekit.validate.rules.finding import SEVERITY_ORDER, Finding, Severity
+from disputekit.validate.rules.registry import all_rules
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    case_id: str
+    ground: str | None
+    findings: list[Finding]
+    deadline: Deadline | None
+    advice: Advice
+    now: datetime
+
+    @property
+    def ready(self) -> bool:
+        return not any(f.severity == Severity.BLOCKING for f in self.findings)
+
+    def to_json(self, lang: str) -> dict[str, object]:
+        return {
+            "case": self.case_id,
+            "ready": self.ready,
+            "ground": self.ground,
+            "deadline": self.deadline.to_json(self.now) if self.deadline else None,
+            "advice": self.advice.to_json(lang),
+            "findings": [f.to_json(lang) for f in self.findings],
+        }
+
+
+def evaluate(ctx: RuleContext) -> list[Finding]:
+    """All findings, blocking first; ground-specific rules only for the chosen ground."""
+    chosen = set(ctx.ground.rules) if ctx.ground else set()
+    findings: list[Finding] = []
+    for spec in all_rules().values():
+        if spec.ground_specific and spec.id not in chosen:
+            continue
+        findings.extend(spec.fn(ctx))
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def context_for(case: Case, profile: Profile, now: datetime, ground: str | None) -> RuleContext:
+    return RuleContext(
+        case=case.facts, exhibits=exhibits_of(case.evidence.items), profile=profile, now=now,
+        ground_id=ground if ground is not None else case.facts.ground,
+    )
+
+
+# Rules about sending a refusal *now*; they do not stop sealing a closed case or building the
+# archive's dossier (otherwise nothing could be archived once the dispute is over).
+NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
+
+OPTIONAL_TIMES = ("ordered_at", "paid_at", "shipped_at", "signed_at", "state_since", "deadline")
+
+
+def open_case_lenient(root: Path) -> tuple[Case, list[Finding]]:
+    """Open a case for checking: an unreadable optional time becomes a blocking finding
+    (and is ignored) instead of stopping the check. Anything else is still an error."""
+    paths = CasePaths(root)
+    raw = read_case_data(paths.case_toml)
+    try:
+        facts = CaseFile.model_validate(raw)
+        return Case(paths, facts, load_evidence(paths.evidence)), []
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        if not bad or not bad <= set(OPTIONAL_TIMES):
+            validate_case_data(raw, paths.case_toml)  # raises the usual CaseError
+            raise
+    findings = [
+        Finding(rule="case.times", severity=Severity.BLOCKING,
+                zh=f"case.toml 中 {key} = {raw[key]!r} 无法识别为时间（应为 YYYY-MM-DD HH:MM），检查时已忽略。请改正。",
+                en=f"case.toml: {key} = {raw[key]!r} is not a time (expected YYYY-MM-DD HH:MM); it was ignored. Fix it.")
+        for key in sorted(bad)
+    ]
+    facts = CaseFile.model_validate({k: v for k, v in raw.items() if k not in bad})
+    return Case(paths, facts, load_evidence(paths.evidence)), findings
+
+
+def check_case(
+    case: Case, *, now: datetime, ground: str | None = None, profile_path: Path | None = None,
+    extra: list[Finding] | None = None,
+) -> CheckReport:
+    profile = load_profile(case.facts.platform, profile_path)
+    ctx = context_for(case, profile, now, ground)
+    findings = sorted([*(extra or []), *evaluate(ctx)], key=lambda f: SEVERITY_ORDER[f.severity])
+    return CheckReport(
+        case_id=case.case_id, ground=ctx.ground_id, findings=findings,
+        deadline=compute_deadline(case.facts, profile), advice=advise(case.facts, profile, findings),
+        now=now,
+    )

@@ -1,0 +1,70 @@
+"""The daily queue: every case below a folder, most urgent first (shop rule 9)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from disputekit.case import CASE_FILE, META_DIR, open_case
+from disputekit.errors import DisputekitError
+from disputekit.validate.check import check_case
+
+SKIP_DIRS = {META_DIR, "out", ".git", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: str
+    path: str
+    state: str
+    deadline: str | None
+    estimated: bool
+    hours_left: float | None
+    ready: bool
+    blocking: int
+    review: str | None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def find_cases(root: Path) -> Iterator[Path]:
+    """Folders holding a case.toml, not descending into a case's own managed folders."""
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        if CASE_FILE in files:
+            yield Path(current)
+
+
+def review_status(case_dir: Path) -> str | None:
+    try:
+        from disputekit.review.decisions import review_state
+    except ImportError:
+        return None
+    return review_state(case_dir)
+
+
+def row_for(case_dir: Path, now: datetime) -> QueueRow:
+    try:
+        case = open_case(case_dir)
+        report = check_case(case, now=now)
+    except DisputekitError as exc:
+        return QueueRow(case_dir.name, str(case_dir), "?", None, False, None, False, 0, None,
+                        error=exc.message())
+    d = report.deadline
+    return QueueRow(
+        case=case.case_id, path=str(case_dir), state=case.facts.state.value,
+        deadline=d.at.isoformat() if d else None, estimated=bool(d and d.estimated),
+        hours_left=d.hours_left(now) if d else None, ready=report.ready,
+        blocking=sum(1 for f in report.findings if f.severity == "blocking"),
+        review=review_status(case_dir),
+    )
+
+
+def build_queue(root: Path, now: datetime) -> list[QueueRow]:
+    rows = [row_for(path, now) for path in find_cases(root)]
+    return sorted(rows, key=lambda r: (r.hours_left is None, r.hours_left or 0.0, r.case))
