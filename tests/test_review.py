@@ -25,14 +25,13 @@ from disputekit.review.decisions import (
     approve,
     assert_fresh_approval,
     decisions,
-    diff_states,
     lifecycle_only,
     return_case,
     review_state,
     review_summary,
     sign_off,
-    snapshot_path,
 )
+from disputekit.review.snapshots import diff_states, snapshot_path
 from disputekit.validate.queue import build_queue
 from test_archive_support import NOW, copy_case, fake_dossier, make_sample_case, sample_files
 

@@ -82,11 +82,7 @@ class ArchiveResult:
 
 def default_make_dossier(case_dir: Path, out_dir: Path, now: datetime) -> Path:
     """The real dossier: ``assemble.build_dossier`` in PDF/A-friendly mode, no upload bundle."""
-    try:
-        from disputekit.assemble.build import build_dossier
-    except ImportError as exc:
-        raise UsageError(f"此安装缺少卷宗生成模块：{exc}",
-                         f"This installation has no dossier builder: {exc}") from None
+    from disputekit.assemble.build import build_dossier  # heavy: only when a dossier is made
     from disputekit.models.build import BuildOptions
 
     options = BuildOptions(now=now, out_dir=out_dir, pdfa=True, upload=False)

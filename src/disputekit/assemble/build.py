@@ -43,22 +43,11 @@ from disputekit.errors import BlockingFindings, VerificationFailed
 from disputekit.manifest import build_manifest, dossier_id
 from disputekit.models.build import BuildOptions, BuildResult
 from disputekit.profiles.load import load_profile
+from disputekit.review.decisions import decisions, sign_off
 from disputekit.store.atomic import fsync_dir
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
 from disputekit.validate.check import NOT_FOR_ARCHIVE, check_case, context_for
-
-
-def _reviews(case: Case) -> tuple[list[dict[str, object]], str | None]:
-    entries = [
-        {"decision": e["action"], "at": e["at"], **e.get("details", {})}
-        for e in case.audit.entries() if e.get("action") in ("approve", "return")
-    ]
-    try:
-        from disputekit.review.decisions import review_state
-    except ImportError:
-        return entries, None
-    return entries, review_state(case.paths.root)
 
 
 def _attached(case: Case, budget: int | None) -> set[str]:
@@ -208,13 +197,12 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         else:  # shop setting: the working dossier carries hashes only, no personal data
             attached = set()
         manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
-        reviews, state = _reviews(case)
         data = DossierData(
             case=case, ctx=ctx, report=report, draft=draft, timeline=build_timeline(ctx), lang=lang,
             dossier_id=did, generated_at=options.now, preparer=options.preparer or case.facts.agent or "—",
             is_draft=options.draft, images=images, image_sizes=sizes,
             pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
-            reviews=reviews, review_state=state, attached=attached,
+            reviews=decisions(case), sign_off=sign_off(case), attached=attached,
         )
         rendered = work / "rendered.pdf"
         progress("排版 PDF…", "Laying out the PDF…")

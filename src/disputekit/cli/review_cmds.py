@@ -65,7 +65,8 @@ def review_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_js
         disputekit review CASE --json
     """
     from disputekit.case import open_case
-    from disputekit.review.decisions import review_summary, summary_lines
+    from disputekit.review.decisions import review_summary
+    from disputekit.text.review import summary_lines
 
     summary = review_summary(open_case(case_dir), clock_now(now), profile_path=profile_path)
     if as_json:

@@ -12,22 +12,19 @@ with ``[review] require_approval = true``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from disputekit.case import Case, CasePaths, open_case
+from disputekit.case import Case, open_case
 from disputekit.errors import BlockingFindings, DisputekitError, InputFileError, UsageError
-from disputekit.i18n import pick
-from disputekit.manifest import canonical_json, state_document, state_hash
-from disputekit.store.atomic import atomic_write_bytes
+from disputekit.manifest import state_document, state_hash
+from disputekit.review.snapshots import StateDiff, diff_states, load_snapshot, save_snapshot
 from disputekit.store.lock import case_lock
 from disputekit.validate.check import CheckReport, check_case
 
@@ -35,7 +32,6 @@ log = logging.getLogger(__name__)
 
 ENV_REQUIRE = "DISPUTEKIT_REQUIRE_APPROVAL"
 SHOP_FILE = "shop.toml"
-REVIEWS_DIR = "reviews"
 MAX_COMMENT = 2000
 
 LIFECYCLE_FIELDS = frozenset({"state", "state_since", "deadline", "refund_phase", "order_status"})
@@ -104,103 +100,6 @@ def review_state(case_dir: Path) -> str | None:
         log.warning("review state of %s unknown: %s", case_dir, exc)
         return None
     return state.value if state else None
-
-
-# --------------------------------------------------------------------------- snapshots and diffs
-
-
-def snapshot_path(paths: CasePaths, digest: str) -> Path:
-    return paths.meta / REVIEWS_DIR / f"{digest}.json"
-
-
-def save_snapshot(paths: CasePaths, document: dict[str, Any]) -> str:
-    """Keep the reviewed state document (read-only, named by its SHA-256); returns the hash."""
-    data = canonical_json(document)
-    digest = hashlib.sha256(data).hexdigest()
-    target = snapshot_path(paths, digest)
-    if not target.is_file():
-        atomic_write_bytes(target, data, mode=0o444)
-    return digest
-
-
-def load_snapshot(paths: CasePaths, digest: str) -> dict[str, Any] | None:
-    """The state document saved under ``digest``; None when missing or not matching its name."""
-    try:
-        data = snapshot_path(paths, digest).read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != digest:
-        log.warning("review snapshot %s does not match its hash; ignored", digest)
-        return None
-    loaded: dict[str, Any] = json.loads(data)
-    return loaded
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-    def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "old": self.old, "new": self.new}
-
-
-@dataclass(frozen=True)
-class StateDiff:
-    exhibits_added: list[str] = field(default_factory=list)
-    exhibits_removed: list[str] = field(default_factory=list)
-    exhibits_changed: list[FieldChange] = field(default_factory=list)
-    case_changed: list[FieldChange] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.exhibits_added or self.exhibits_removed or self.exhibits_changed
-                    or self.case_changed)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "exhibits_added": self.exhibits_added, "exhibits_removed": self.exhibits_removed,
-            "exhibits_changed": [c.to_json() for c in self.exhibits_changed],
-            "case_changed": [c.to_json() for c in self.case_changed],
-        }
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def _changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[FieldChange]:
-    a, b = _flatten(old), _flatten(new)
-    return [FieldChange(prefix + k, a.get(k), b.get(k))
-            for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-
-
-def diff_states(old: dict[str, Any], new: dict[str, Any]) -> StateDiff:
-    """What differs between two state documents (``manifest.state_document``). Pure."""
-    old_ex = {e["id"]: e for e in old.get("exhibits", [])}
-    new_ex = {e["id"]: e for e in new.get("exhibits", [])}
-    changed: list[FieldChange] = []
-    for exhibit in sorted(set(old_ex) & set(new_ex), key=_exhibit_key):
-        changed.extend(_changes(old_ex[exhibit], new_ex[exhibit], prefix=exhibit + "."))
-    return StateDiff(
-        exhibits_added=sorted(set(new_ex) - set(old_ex), key=_exhibit_key),
-        exhibits_removed=sorted(set(old_ex) - set(new_ex), key=_exhibit_key),
-        exhibits_changed=changed,
-        case_changed=_changes(old.get("case", {}), new.get("case", {})),
-    )
-
-
-def _exhibit_key(exhibit: str) -> tuple[int, str]:
-    digits = exhibit[1:]
-    return (int(digits), exhibit) if digits.isdigit() else (0, exhibit)
 
 
 # --------------------------------------------------------------------------- deciding
@@ -420,69 +319,3 @@ def review_summary(case: Case, now: datetime, *, profile_path: Path | None = Non
         state=state_of(case, history), state_hash=state_hash(case), last=last, changes=changes,
         required=approval_required(case.paths.root, env),
     )
-
-
-STATE_LABELS = {
-    None: ("未复核", "not reviewed"),
-    ReviewState.APPROVED: ("已批准", "approved"),
-    ReviewState.RETURNED: ("已退回", "returned"),
-    ReviewState.STALE: ("批准已失效（批准后有改动）", "stale (changed after approval)"),
-}
-
-
-def _value(value: Any) -> str:
-    return "—" if value in (None, "", []) else str(value)
-
-
-def change_lines(diff: StateDiff, lang: str) -> list[str]:
-    if diff.empty:
-        return ["  " + pick("没有改动。", "Nothing changed.", lang)]
-    lines = []
-    if diff.exhibits_added:
-        lines.append("  + " + pick("新增证据：", "exhibits added: ", lang) + ", ".join(diff.exhibits_added))
-    if diff.exhibits_removed:
-        lines.append("  - " + pick("移除证据：", "exhibits removed: ", lang)
-                     + ", ".join(diff.exhibits_removed))
-    for c in diff.exhibits_changed + diff.case_changed:
-        lines.append(f"  ~ {c.field}: {_value(c.old)} → {_value(c.new)}")
-    return lines
-
-
-def _ground_name(platform: str, ground: str | None, lang: str) -> str:
-    from disputekit.profiles.load import load_profile
-
-    found = load_profile(platform).grounds.get(ground or "")
-    if found is None:
-        return _value(ground)
-    return f"{found.name_zh}（{ground}）" if lang == "zh" else f"{found.name_en} ({ground})"
-
-
-def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
-    """The lead's view as text: facts, review state, what changed, then the check report."""
-    from disputekit.text.check import check_lines
-
-    f = summary.case.facts
-    label = STATE_LABELS[summary.state]
-    ground = _ground_name(f.platform, f.ground, lang)
-    lines = [
-        pick(f"订单 {f.order_id}  退款 {f.refund_id}  买家 {f.buyer}  金额 {f.amount} 元",
-             f"Order {f.order_id}  refund {f.refund_id}  buyer {f.buyer}  amount {f.amount} CNY",
-             lang),
-        pick(f"理由：{ground}  证据 {len(summary.case.evidence.items)} 件",
-             f"Ground: {ground}  {len(summary.case.evidence.items)} exhibit(s)", lang),
-        pick("复核状态：", "Review: ", lang) + (label[0] if lang == "zh" else label[1])
-        + (pick("（本店要求批准）", " (the shop requires approval)", lang) if summary.required else ""),
-    ]
-    if summary.last is not None:
-        d = summary.last
-        verb = pick("批准" if d.action == "approve" else "退回",
-                    "approved" if d.action == "approve" else "returned", lang)
-        lines.append(pick(f"上次：{d.reviewer} 于 {d.at} {verb}", f"Last: {verb} by {d.reviewer} at {d.at}",
-                          lang) + (f" — {d.comment}" if d.comment else ""))
-        lines.append(pick("此后的改动：", "Changed since:", lang))
-        lines.extend(change_lines(summary.changes, lang) if summary.changes is not None
-                     else ["  " + pick("（复核时的快照缺失，无法比较）",
-                                       "(the reviewed snapshot is missing; cannot compare)", lang)])
-    lines.append(pick(f"状态哈希：{summary.state_hash}", f"State hash: {summary.state_hash}", lang))
-    lines.append("")
-    return lines + check_lines(summary.report)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from disputekit.case import CASE_FILE, META_DIR, open_case
 from disputekit.errors import DisputekitError
+from disputekit.review.decisions import review_state
 from disputekit.validate.check import check_case
 
 SKIP_DIRS = {META_DIR, "out", ".git", "node_modules", "__pycache__"}
@@ -41,10 +42,6 @@ def find_cases(root: Path) -> Iterator[Path]:
 
 
 def review_status(case_dir: Path) -> str | None:
-    try:
-        from disputekit.review.decisions import review_state
-    except ImportError:
-        return None
     return review_state(case_dir)
 
 

@@ -66,6 +66,8 @@ L: dict[str, tuple[str, str]] = {
     "signoff": ("复核记录", "Review sign-off"),
     "reviewer": ("复核人", "Reviewer"),
     "decision": ("结论", "Decision"),
+    "decision_approve": ("批准", "approved"),
+    "decision_return": ("退回", "returned"),
     "comment": ("意见", "Comment"),
     "reviewed_hash": ("复核时的状态哈希", "Reviewed state hash"),
     "no_review": ("尚未复核。", "Not reviewed yet."),

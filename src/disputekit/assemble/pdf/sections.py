@@ -176,13 +176,13 @@ def signoff(w: Writer, d: DossierData) -> list[Flowable]:
     story: list[Flowable] = [Anchor("signoff", t("signoff", lang), 0, ""), w.p(t("signoff", lang), "h1")]
     if not d.reviews:
         return [*story, w.p(t("no_review", lang))]
-    if d.review_state == "stale":
+    if d.sign_off is not None and d.sign_off.decision == "approve" and not d.sign_off.fresh:
         story.append(w.p(t("stale", lang), "body", textColor=colors.HexColor("#b00020")))
     for r in d.reviews:
         story.append(KeepTogether(kv_table(w, [
-            (t("reviewer", lang), str(r.get("reviewer", ""))), (t("time", lang), str(r.get("at", ""))),
-            (t("decision", lang), str(r.get("decision", ""))), (t("comment", lang), str(r.get("comment", ""))),
-            (t("reviewed_hash", lang), str(r.get("state_hash", ""))),
+            (t("reviewer", lang), r.reviewer), (t("time", lang), r.at),
+            (t("decision", lang), t(f"decision_{r.action}", lang)), (t("comment", lang), r.comment),
+            (t("reviewed_hash", lang), r.state_hash),
         ])))
         story.append(w.space(2))
     return story
