@@ -1,0 +1,89 @@
+"""Personal data in images: the pixel boxes to cover, read from OCR lines, and the covering.
+
+``pii_boxes(lines)`` runs the recogniser of ``disputekit.privacy.pii`` on every OCR line and
+turns each character span into a sub-box of the line's box. OCR gives one box per line, not per
+character, so the position is estimated from the text: a CJK or full-width character counts as
+two units of width, anything else (digits, ASCII, spaces) as one — close to how Chinese UI fonts
+set digits at about half an em. The box is padded generously (a character unit plus a few
+pixels on each side, a little above and below), because an uncovered digit is worse than a
+covered neighbour. ``cover(image, boxes)`` paints opaque boxes on a copy; ``mask_lines(lines)``
+masks the text of OCR lines for text layers.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from PIL import Image, ImageDraw
+
+from disputekit.models.screen import OcrLine
+from disputekit.privacy.pii import ALL_KINDS, PiiKind, find_pii, mask_text
+
+Box = tuple[int, int, int, int]
+
+PAD_PX = 3  # on top of one character unit, left and right
+PAD_Y_RATIO = 0.15  # of the line height, above and below
+COVER_RGB = (0, 0, 0)
+
+
+def char_units(ch: str) -> int:
+    """Estimated width of ``ch`` in units of a digit: 2 for CJK/full-width, else 1."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def span_box(line: OcrLine, start: int, end: int) -> Box:
+    """The padded pixel box of ``line.text[start:end]`` within ``line.box``."""
+    x0, y0, x1, y1 = line.box
+    units = [char_units(c) for c in line.text]
+    total = sum(units) or 1
+    unit_px = (x1 - x0) / total
+    left = x0 + unit_px * sum(units[:start])
+    right = x0 + unit_px * sum(units[:end])
+    pad_x = unit_px + PAD_PX
+    pad_y = max(2.0, (y1 - y0) * PAD_Y_RATIO)
+    return (
+        max(0, int(left - pad_x)),
+        max(0, int(y0 - pad_y)),
+        int(right + pad_x + 0.999),
+        int(y1 + pad_y + 0.999),
+    )
+
+
+def pii_boxes(lines: Sequence[OcrLine], *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[Box]:
+    """Boxes to cover, one per personal-data span found in the lines' texts."""
+    wanted = frozenset(kinds)
+    boxes: list[Box] = []
+    for line in lines:
+        for span in find_pii(line.text, kinds=wanted):
+            boxes.append(span_box(line, span.start, span.end))
+    return boxes
+
+
+def cover(image: Image.Image, boxes: Iterable[Box], *, fill: tuple[int, int, int] = COVER_RGB) -> Image.Image:
+    """A copy of ``image`` with each box painted opaque (clipped to the image).
+
+    RGB, RGBA (alpha set to 255 in the box) and L images keep their mode; other modes (P, 1,
+    CMYK…) come back as RGB so that the fill is exactly ``fill``.
+    """
+    out = image.copy() if image.mode in ("RGB", "RGBA", "L") else image.convert("RGB")
+    colour: int | tuple[int, ...]
+    if out.mode == "RGBA":
+        colour = (*fill, 255)
+    elif out.mode == "L":
+        colour = round(0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2])
+    else:
+        colour = fill
+    draw = ImageDraw.Draw(out)
+    w, h = out.size
+    for x0, y0, x1, y1 in boxes:
+        a, b, c, d = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        if c > a and d > b:
+            draw.rectangle((a, b, c - 1, d - 1), fill=colour)
+    return out
+
+
+def mask_lines(lines: Iterable[OcrLine], *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[OcrLine]:
+    """The lines with their text masked (box and confidence unchanged), for text layers."""
+    wanted = frozenset(kinds)
+    return [line.model_copy(update={"text": mask_text(line.text, kinds=wanted)}) for line in lines]
