@@ -40,6 +40,7 @@ from disputekit.assemble.timeline import build_timeline
 from disputekit.case import Case, open_case
 from disputekit.draft.reason import Draft, draft_reason
 from disputekit.errors import BlockingFindings, VerificationFailed
+from disputekit.kinds import IMAGE_KINDS
 from disputekit.manifest import build_manifest, dossier_id
 from disputekit.models.build import BuildOptions, BuildResult
 from disputekit.profiles.load import load_profile
@@ -57,8 +58,8 @@ def _attached(case: Case, budget: int | None) -> set[str]:
     attaches everything. Originals not attached stay in the case's object store, hashed.
     """
     chosen, total = set(), 0
-    for item in sorted(case.evidence.items, key=lambda i: (i.kind in ("photo", "screenshot"), i.size)):
-        photo = item.kind in ("photo", "screenshot")
+    for item in sorted(case.evidence.items, key=lambda i: (i.kind in IMAGE_KINDS, i.size)):
+        photo = item.kind in IMAGE_KINDS
         if budget is None or not photo or total + item.size <= budget:
             chosen.add(item.id)
             total += item.size if photo else 0
@@ -113,7 +114,7 @@ def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
     return [
         (i.id, case.store.path_for(i.sha256), work / f"{i.id}.jpg",
          PHOTO_SIDE if i.kind == "photo" else SCREENSHOT_SIDE)
-        for i in case.evidence.items if i.kind in ("photo", "screenshot")
+        for i in case.evidence.items if i.kind in IMAGE_KINDS
     ]
 
 

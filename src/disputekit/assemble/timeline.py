@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from disputekit.assemble.mask import mask
+from disputekit.kinds import spec
 from disputekit.models.facts import ChatFacts, PhotoFacts, TrackingFacts, TrackingStatus
-from disputekit.validate.rules.context import RuleContext
+from disputekit.profiles.model import Privacy
+from disputekit.validate.rules.context import Exhibit, RuleContext
 
 CASE_EVENTS = {
     "ordered_at": ("买家下单", "Order placed"),
@@ -51,25 +53,41 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
         if value is not None:
             events.append(Event(value, zh, en))
     for exhibit in ctx.exhibits:
-        facts = exhibit.facts
-        if isinstance(facts, TrackingFacts):
-            for ev in facts.events:
-                if ev.status in KEY_TRACKING:
-                    text = _clip(mask(ev.text, privacy))
-                    events.append(Event(ev.time, f"物流：{text}", f"Tracking: {text}",
-                                        exhibit.id, "tracking"))
-        elif isinstance(facts, ChatFacts):
-            marked = [(m, m.time) for m in facts.messages if m.index in exhibit.item.marks and m.time]
-            times = [m.time for m in facts.messages if m.time]
-            if times:
-                events.append(Event(min(times), "聊天记录开始", "Chat begins", exhibit.id, "chat"))
-                events.append(Event(max(times), "聊天记录结束", "Chat ends", exhibit.id, "chat"))
-            for m, when in marked:
-                text = _clip(mask(m.text, privacy))
-                events.append(Event(when, f"{m.sender}：{text}", f"{m.sender}: {text}",
-                                    exhibit.id, "chat"))
-        elif isinstance(facts, PhotoFacts) and facts.taken_at:
-            caption = exhibit.item.caption or exhibit.item.name
-            events.append(Event(facts.taken_at, f"拍摄：{_clip(caption, 40)}", f"Photo taken: {_clip(caption, 40)}",
-                                exhibit.id, "photo"))
+        found = spec(exhibit.facts.kind)
+        if found.timeline is not None:
+            events.extend(found.call("timeline", exhibit, privacy))
     return sorted(events, key=lambda e: (e.time, e.source, e.exhibit or ""))
+
+
+def tracking_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
+    facts, out = exhibit.facts, []
+    if not isinstance(facts, TrackingFacts):
+        return out
+    for ev in facts.events:
+        if ev.status in KEY_TRACKING:
+            text = _clip(mask(ev.text, privacy))
+            out.append(Event(ev.time, f"物流：{text}", f"Tracking: {text}", exhibit.id, "tracking"))
+    return out
+
+
+def chat_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
+    facts, out = exhibit.facts, []
+    if not isinstance(facts, ChatFacts):
+        return out
+    times = [m.time for m in facts.messages if m.time]
+    if times:
+        out.append(Event(min(times), "聊天记录开始", "Chat begins", exhibit.id, "chat"))
+        out.append(Event(max(times), "聊天记录结束", "Chat ends", exhibit.id, "chat"))
+    for m in facts.messages:
+        if m.index in exhibit.item.marks and m.time:
+            text = _clip(mask(m.text, privacy))
+            out.append(Event(m.time, f"{m.sender}：{text}", f"{m.sender}: {text}", exhibit.id, "chat"))
+    return out
+
+
+def photo_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
+    facts = exhibit.facts
+    if not isinstance(facts, PhotoFacts) or facts.taken_at is None:
+        return []
+    caption = _clip(exhibit.item.caption or exhibit.item.name, 40)
+    return [Event(facts.taken_at, f"拍摄：{caption}", f"Photo taken: {caption}", exhibit.id, "photo")]

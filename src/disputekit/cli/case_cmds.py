@@ -21,11 +21,12 @@ from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
 from disputekit.collect.evidence_ops import add_files, mark_messages
-from disputekit.collect.inspect import inspect_file, printable
+from disputekit.collect.inspect import inspect_file
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
 from disputekit.text.evidence import evidence_rows
+from disputekit.text.printable import printable
 
 
 def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]

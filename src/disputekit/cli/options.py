@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from disputekit.models.evidence import KINDS, TAGS
+from disputekit.kinds import KINDS
+from disputekit.models.evidence import TAGS
 
 case_arg = click.argument(
     "case_dir", metavar="CASE", type=click.Path(file_okay=False, path_type=Path)

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
-from disputekit.collect.inspect import printable
 from disputekit.errors import DisputekitError, ExitCode
 from disputekit.i18n import current_lang, pick
+from disputekit.text.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 

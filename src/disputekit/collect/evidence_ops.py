@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Literal
 
 from disputekit.case import Case, load_evidence, open_case, write_evidence
-from disputekit.collect.inspect import AnyFacts, inspect_file, printable
+from disputekit.collect.inspect import AnyFacts, inspect_file
 from disputekit.errors import InputFileError, UsageError
 from disputekit.models.evidence import EvidenceItem, EvidenceList
 from disputekit.models.facts import TrackingFacts
 from disputekit.store.atomic import remove_stale_temps
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
+from disputekit.text.printable import printable
 
 MAX_NAME = 200
 

@@ -9,18 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from disputekit.errors import InputFileError
-from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, TrackingFacts
-
-AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
+from disputekit.kinds import KINDS, AnyFacts, Hints, for_sniffed, spec
+from disputekit.models.facts import ChatFacts
+from disputekit.text.printable import BIDI, printable
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # one evidence file; larger is surely not a chat or photo
 
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_BIDI_RE = re.compile(f"[{_BIDI}]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab/newline, DEL, C1
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
-_UNSAFE_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI}]")
+_UNSAFE_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")
+
 
 def check_input_path(path: Path) -> None:
     """Refuse anything that is not a plain, readable, bounded file (before reading a byte)."""
@@ -70,29 +67,19 @@ def check_input_path(path: Path) -> None:
 
 
 def detect_kind(path: Path) -> str:
-    """chat, tracking, image or document, from the content (never the extension)."""
+    """The evidence kind of a file, from its content (never the extension)."""
     from disputekit.collect.sniff import sniff
 
-    found = sniff(path)
-    if found.kind in ("photo", "screenshot", "image"):
-        return "image"
-    if found.kind == "pdf":
-        return "document"
-    if found.kind in ("chat", "tracking"):
-        return found.kind
+    found = for_sniffed(sniff(path).kind)
+    if found is not None:
+        return found.name
+    names = "/".join(KINDS)
     raise InputFileError(
         f"无法识别 {path.name} 的文件类型（不是聊天记录、物流记录、图片或 PDF）。",
         f"Cannot tell what {path.name} is (not a chat export, tracking record, image or PDF).",
-        fix_zh="如确为证据，请用 --as 指定类型（chat/tracking/photo/screenshot/document）。",
-        fix_en="If it is evidence, name its kind with --as (chat/tracking/photo/screenshot/document).",
+        fix_zh=f"如确为证据，请用 --as 指定类型（{names}）。",
+        fix_en=f"If it is evidence, name its kind with --as ({names}).",
     )
-
-
-def printable(text: str, *, multiline: bool = False) -> str:
-    """``text`` safe for a terminal: control characters become spaces (tab and newline stay in
-    ``multiline`` text) and bidirectional overrides, which can make text read backwards, go."""
-    text = _BIDI_RE.sub("", text)
-    return (_CONTROL if multiline else _CONTROL_OR_BREAK).sub(" ", text)
 
 
 def safe_facts(facts: AnyFacts) -> AnyFacts:
@@ -150,21 +137,5 @@ def _parse_kind(
     path: Path, as_kind: str | None, buyer: str | None, seller: str | None, courier: str | None
 ) -> AnyFacts:
     kind = as_kind or detect_kind(path)
-    if kind == "chat":
-        from disputekit.collect.parse.chat import parse_chat
-
-        return parse_chat(path.read_bytes(), name=path.name, buyer=buyer, seller=seller)
-    if kind == "tracking":
-        from disputekit.collect.parse.tracking import parse_tracking
-
-        return parse_tracking(path.read_bytes(), name=path.name, courier=courier)
-    if kind == "document":
-        from disputekit.collect.parse.document import parse_pdf
-
-        return parse_pdf(path)
-    from disputekit.collect.parse.photo import parse_image
-
-    facts = parse_image(path)
-    if as_kind in ("photo", "screenshot") and facts.kind != as_kind:
-        facts = facts.model_copy(update={"kind": as_kind})
+    facts: AnyFacts = spec(kind).call("parse", path, Hints(buyer, seller, courier, as_kind))
     return facts

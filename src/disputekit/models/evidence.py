@@ -7,10 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from disputekit.kinds import KINDS, KindName
+
 EVIDENCE_SCHEMA_VERSION = 1
 
-Kind = Literal["chat", "tracking", "photo", "screenshot", "document"]
-KINDS: tuple[str, ...] = ("chat", "tracking", "photo", "screenshot", "document")
+Kind = KindName  # the kinds table is the one list of evidence kinds
+__all__ = ["KINDS", "EvidenceItem", "EvidenceList", "Kind"]
 
 Tag = Literal[
     "shipment",  # tracking of the seller's shipment

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -119,6 +119,3 @@ class DocumentFacts(Frozen):
     warnings: list[str] = []
 
 
-Facts = Annotated[
-    ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts, Field(discriminator="kind")
-]

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from disputekit.kinds import KindName
+
 Confidence = Literal["high", "medium", "low"]
 
 
@@ -91,7 +93,7 @@ class Wording(Sourced):
 
 
 class Need(Frozen):
-    kinds: list[Literal["chat", "tracking", "photo", "screenshot", "document"]]
+    kinds: list[KindName]
     tag: str | None = None
     zh: str
     en: str

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from disputekit.i18n import pick
+from disputekit.kinds import SPECS
 from disputekit.models.evidence import EvidenceItem
 
 
@@ -17,30 +18,51 @@ def human_size(size: int) -> str:
     return str(size)
 
 
+def chat_summary(facts: dict[str, Any]) -> str:
+    msgs = facts.get("messages", [])
+    span = f"{msgs[0]['time'] or '?'} → {msgs[-1]['time'] or '?'}" if msgs else ""
+    return pick(
+        f"{len(msgs)} 条消息，{facts.get('encoding')}，参与者 {', '.join(facts.get('participants', []))};{span}",
+        f"{len(msgs)} messages, {facts.get('encoding')}, participants {', '.join(facts.get('participants', []))}; {span}",
+    )
+
+
+def tracking_summary(facts: dict[str, Any]) -> str:
+    signed = facts.get("signed_at") or pick("未签收", "not signed")
+    return pick(
+        f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'},{len(facts.get('events', []))} 条轨迹，签收 {signed} {facts.get('signer') or ''}",
+        f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'}, {len(facts.get('events', []))} events, signed {signed} {facts.get('signer') or ''}",
+    ).rstrip()
+
+
+def image_summary(facts: dict[str, Any]) -> str:
+    taken = facts.get("taken_at") or pick("无拍摄时间", "no capture time")
+    soft = f", software {facts['software']}" if facts.get("software") else ""
+    return f"{facts.get('width')}×{facts.get('height')} {facts.get('format')}, {taken}{soft}"
+
+
+def document_summary(facts: dict[str, Any]) -> str:
+    text = pick("有文字", "has text") if facts.get("has_text") else pick("无文字层", "no text")
+    return f"PDF, {facts.get('pages')} " + pick("页", "pages") + f", {text}"
+
+
 def key_facts(facts: dict[str, Any]) -> str:
-    """One line of the facts that matter most for each kind."""
-    kind = facts.get("kind")
-    if kind == "chat":
-        msgs = facts.get("messages", [])
-        span = f"{msgs[0]['time'] or '?'} → {msgs[-1]['time'] or '?'}" if msgs else ""
-        return pick(
-            f"{len(msgs)} 条消息，{facts.get('encoding')}，参与者 {', '.join(facts.get('participants', []))};{span}",
-            f"{len(msgs)} messages, {facts.get('encoding')}, participants {', '.join(facts.get('participants', []))}; {span}",
-        )
-    if kind == "tracking":
-        signed = facts.get("signed_at") or pick("未签收", "not signed")
-        return pick(
-            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'},{len(facts.get('events', []))} 条轨迹，签收 {signed} {facts.get('signer') or ''}",
-            f"{facts.get('courier') or '?'} {facts.get('waybill') or '?'}, {len(facts.get('events', []))} events, signed {signed} {facts.get('signer') or ''}",
-        ).rstrip()
-    if kind in ("photo", "screenshot"):
-        taken = facts.get("taken_at") or pick("无拍摄时间", "no capture time")
-        soft = f", software {facts['software']}" if facts.get("software") else ""
-        return f"{facts.get('width')}×{facts.get('height')} {facts.get('format')}, {taken}{soft}"
-    if kind == "document":
-        text = pick("有文字", "has text") if facts.get("has_text") else pick("无文字层", "no text")
-        return f"PDF, {facts.get('pages')} " + pick("页", "pages") + f", {text}"
-    return ""
+    """One line of the facts that matter most for each kind (the kinds table's ``summary``)."""
+    found = SPECS.get(str(facts.get("kind")))
+    return "" if found is None else str(found.call("summary", facts))
+
+
+def chat_details(facts: dict[str, Any]) -> list[str]:
+    lines = []
+    for m in facts.get("messages", []):
+        flag = pick(" [撤回]", " [recalled]") if m.get("recalled") else ""
+        lines.append(f"#{m['index']:<4} {m['time']}  {m['sender']} ({m.get('role')}){flag}")
+        lines.extend("      " + part for part in str(m["text"]).splitlines())
+    return lines
+
+
+def tracking_details(facts: dict[str, Any]) -> list[str]:
+    return [f"{e['time']}  [{e['status']}]  {e['text']}" for e in facts.get("events", [])]
 
 
 def evidence_rows(items: Sequence[EvidenceItem]) -> list[str]:
@@ -61,14 +83,9 @@ def facts_lines(facts: dict[str, Any], *, full: bool = False) -> list[str]:
     lines = [f"{facts.get('kind')}: {key_facts(facts)}"]
     if not full:
         return lines
-    if facts.get("kind") == "chat":
-        for m in facts.get("messages", []):
-            flag = pick(" [撤回]", " [recalled]") if m.get("recalled") else ""
-            lines.append(f"#{m['index']:<4} {m['time']}  {m['sender']} ({m.get('role')}){flag}")
-            lines.extend("      " + part for part in str(m["text"]).splitlines())
-    elif facts.get("kind") == "tracking":
-        for e in facts.get("events", []):
-            lines.append(f"{e['time']}  [{e['status']}]  {e['text']}")
+    found = SPECS.get(str(facts.get("kind")))
+    if found is not None and found.details is not None:
+        lines.extend(found.call("details", facts))
     for warning in facts.get("warnings", []):
         lines.append(pick("注意：", "Note: ") + warning)
     return lines

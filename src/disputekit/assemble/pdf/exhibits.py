@@ -16,6 +16,7 @@ from disputekit.assemble.pdf.labels import STATUS, t
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
 from disputekit.assemble.pdf.sections import FRAME_W, GRID, kv_table
 from disputekit.assemble.pdf.story import Writer
+from disputekit.kinds import label, spec
 from disputekit.models.facts import (
     ChatFacts,
     DocumentFacts,
@@ -32,7 +33,7 @@ FRAME_H = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H
 
 
 def heading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
-    title = f"{e.id} {t(e.facts.kind, d.lang)} · {e.item.name}"
+    title = f"{e.id} {label(e.facts.kind, d.lang)} · {e.item.name}"
     out: list[Flowable] = [CondPageBreak(60 * mm), Anchor(anchor(e.id), title, 1, e.id), w.p(title, "h1")]
     if e.item.caption:
         out.append(w.p(f"{t('caption', d.lang)}: {e.item.caption}"))
@@ -190,20 +191,37 @@ def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
     return story
 
 
+@dataclass
+class ExhibitOut:
+    """Where exhibit pages record what the post-processing pass fills in."""
+
+    slots: list[tuple[int, str, int]]  # (page, exhibit, page of the evidence PDF)
+    images: list[ImagePlacement]
+
+
+def chat_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:
+    return chat(w, d, e, e.facts) if isinstance(e.facts, ChatFacts) else []
+
+
+def tracking_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:
+    return tracking(w, d, e, e.facts) if isinstance(e.facts, TrackingFacts) else []
+
+
+def photo_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:
+    return photo(w, d, e, e.facts, out.images) if isinstance(e.facts, PhotoFacts) else []
+
+
+def document_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:
+    return document(w, d, e, e.facts, out.slots) if isinstance(e.facts, DocumentFacts) else []
+
+
 def exhibit_story(w: Writer, d: DossierData, slots: list[tuple[int, str, int]],
                   images: list[ImagePlacement]) -> list[Flowable]:
+    """Each exhibit's heading, then its pages as the kinds table's ``exhibit`` draws them."""
+    out = ExhibitOut(slots, images)
     story: list[Flowable] = [Anchor("exhibits", t("exhibits", d.lang), 0, "")]
     for e in d.ctx.exhibits:
         story += heading(w, d, e)
-        f = e.facts
-        if isinstance(f, ChatFacts):
-            story += chat(w, d, e, f)
-        elif isinstance(f, TrackingFacts):
-            story += tracking(w, d, e, f)
-        elif isinstance(f, PhotoFacts):
-            story += photo(w, d, e, f, images)
-        elif isinstance(f, DocumentFacts):
-            story += document(w, d, e, f, slots)
+        story += spec(e.facts.kind).call("exhibit", w, d, e, out)
         story.append(PageBreak())
     return story
-

@@ -13,6 +13,7 @@ from disputekit.assemble.pdf.labels import t
 from disputekit.assemble.pdf.layout import MARGIN, PAGE_W, Anchor
 from disputekit.assemble.pdf.story import Writer
 from disputekit.i18n import pick
+from disputekit.kinds import label
 from disputekit.text.evidence import human_size
 from disputekit.validate.rules.finding import Severity
 
@@ -156,7 +157,7 @@ def evidence_index(w: Writer, d: DossierData) -> list[Flowable]:
         if item.id not in d.attached:
             desc += " " + t("not_attached", lang)
         rows.append([
-            w.p(item.id, "cell", link=anchor(item.id)), w.p(t(item.kind, lang), "cell"),
+            w.p(item.id, "cell", link=anchor(item.id)), w.p(label(item.kind, lang), "cell"),
             w.p(desc, "cell"), w.p(human_size(item.size), "cell"),
             w.p(f"{item.sha256[:32]} {item.sha256[32:]}", "small"),
         ])

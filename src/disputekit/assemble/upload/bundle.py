@@ -46,6 +46,7 @@ from disputekit.collect.parse.imageio import fit, load_display_image
 from disputekit.draft.checks import char_count
 from disputekit.draft.reason import Draft
 from disputekit.errors import InputFileError, ProfileError, UsageError, VerificationFailed
+from disputekit.kinds import IMAGE_KINDS
 from disputekit.models.evidence import EvidenceItem
 from disputekit.profiles.model import IntValue, Limits, ListValue
 from disputekit.store.hashing import sha256_file
@@ -55,7 +56,6 @@ from disputekit.validate.rules.context import RuleContext
 logger = logging.getLogger(__name__)
 
 BUNDLE_FORMAT = "disputekit-upload/1"
-IMAGE_KINDS = ("photo", "screenshot")
 PHOTO_QUALITIES = (85, 75, 65, 55)
 """JPEG qualities tried for a web image before its side is reduced."""
 SHRINK = 0.8

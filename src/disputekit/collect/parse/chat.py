@@ -17,6 +17,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from disputekit.collect.parse.chat_json import looks_like_json, parse_json
 from disputekit.collect.parse.chat_table import (
@@ -30,6 +31,7 @@ from disputekit.collect.parse.chat_text import parse_text
 from disputekit.collect.parse.encoding import decode_text
 from disputekit.collect.parse.roles import Channel, Roster
 from disputekit.errors import InputFileError
+from disputekit.kinds import Hints
 from disputekit.models.facts import ChatFacts
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -188,3 +190,8 @@ def _no_messages() -> InputFileError:
             f"needs a header row with {en_cols}; for JSON see docs/formats-chat.md."
         ),
     )
+
+
+def read_chat(path: Path, hints: Hints) -> ChatFacts:
+    """The ``chat`` kind's parser (kinds table)."""
+    return parse_chat(path.read_bytes(), name=path.name, buyer=hints.buyer, seller=hints.seller)

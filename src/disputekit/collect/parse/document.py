@@ -35,6 +35,7 @@ from disputekit.collect.parse.limits import (
 )
 from disputekit.collect.sniff import sniff
 from disputekit.errors import InputFileError
+from disputekit.kinds import Hints
 from disputekit.models.facts import DocumentFacts
 
 PDF_SCAN_PAGES = 50
@@ -368,3 +369,8 @@ def _resolve(item: Any) -> Any:
         return item.get_object() if hasattr(item, "get_object") else item
     except PDF_ERRORS:
         return None
+
+
+def read_pdf(path: Path, hints: Hints) -> DocumentFacts:
+    """The ``document`` kind's parser (kinds table)."""
+    return parse_pdf(path)

@@ -29,6 +29,7 @@ from disputekit.collect.parse.imageio import (
 )
 from disputekit.collect.parse.limits import MAX_FRAMES_SCANNED
 from disputekit.collect.phash import hamming  # noqa: F401 (part of this module's API)
+from disputekit.kinds import Hints
 from disputekit.models.facts import PhotoFacts
 
 ANALYSIS_SIDE = 512
@@ -263,3 +264,10 @@ def phash(gray: Image.Image) -> str:
     value = int("".join("1" if bit else "0" for bit in bits), 2)
     return f"{value:016x}"
 
+
+def read_image(path: Path, hints: Hints) -> PhotoFacts:
+    """The ``photo`` and ``screenshot`` kinds' parser: the content decides which, ``--as`` wins."""
+    facts = parse_image(path)
+    if hints.as_kind in ("photo", "screenshot") and facts.kind != hints.as_kind:
+        facts = facts.model_copy(update={"kind": hints.as_kind})
+    return facts

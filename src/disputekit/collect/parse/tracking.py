@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -19,6 +20,7 @@ from pydantic import field_validator, model_validator
 from disputekit.collect.parse.tracking_formats import RawEvent, RawRecord, Subject, read_record
 from disputekit.collect.parse.waybill import normalize_waybill, resolve_courier, waybill_plausible
 from disputekit.errors import InputFileError
+from disputekit.kinds import Hints
 from disputekit.models.facts import Frozen, TrackingEvent, TrackingFacts, TrackingStatus
 
 SIGNED_CLASSES = frozenset({TrackingStatus.SIGNED, TrackingStatus.SIGNED_PROXY})
@@ -311,3 +313,8 @@ def _no_events(name: str) -> InputFileError:
         fix_en="Query and export again once the courier has scanned the parcel, or check the "
         "waybill number.",
     )
+
+
+def read_tracking(path: Path, hints: Hints) -> TrackingFacts:
+    """The ``tracking`` kind's parser (kinds table)."""
+    return parse_tracking(path.read_bytes(), name=path.name, courier=hints.courier)

@@ -5,20 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pydantic import TypeAdapter
-
+from disputekit.kinds import AnyFacts, validate_facts
 from disputekit.models.case import CaseFile
 from disputekit.models.evidence import EvidenceItem
-from disputekit.models.facts import ChatFacts, DocumentFacts, Facts, PhotoFacts, TrackingFacts
+from disputekit.models.facts import ChatFacts, PhotoFacts, TrackingFacts
 from disputekit.profiles.model import Ground, Profile
-
-_FACTS = TypeAdapter(Facts)
 
 
 @dataclass(frozen=True)
 class Exhibit:
     item: EvidenceItem
-    facts: ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts
+    facts: AnyFacts
 
     @property
     def id(self) -> str:
@@ -26,7 +23,7 @@ class Exhibit:
 
 
 def exhibits_of(items: list[EvidenceItem]) -> list[Exhibit]:
-    return [Exhibit(item, _FACTS.validate_python(item.facts)) for item in items]
+    return [Exhibit(item, validate_facts(item.facts)) for item in items]
 
 
 @dataclass(frozen=True)
