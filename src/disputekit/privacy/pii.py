@@ -117,7 +117,9 @@ ID_CARD_KEYWORDS = ("身份证号码", "身份证号", "身份证", "证件号�
 PHONE_LETTER_PREFIXES = ("tel", "phone", "mobile", "mob", "cell", "call", "fax")
 
 # Words after which a house number follows: roads and lanes…
-ROAD_ANCHORS = ("大道", "大街", "胡同", "路", "街", "道", "巷", "弄", "里", "村", "屯", "庄", "组")
+ROAD_ANCHORS = (
+    "大道", "大街", "胡同", "路", "街", "道", "巷", "弄", "里", "村", "屯", "庄", "组", "段",  # 路四段
+)
 # …and estates/buildings, after which a bare number is a room (幸福小区501).
 ESTATE_ANCHORS = (
     "小区", "社区", "花园", "公寓", "大厦", "广场", "家园", "新村", "新城", "大楼", "中心",
@@ -127,8 +129,7 @@ ESTATE_ANCHORS = (
 # Words ending in an anchor character that are not places (这里3号 is a date).
 NOT_ANCHORS = (
     "知道", "这里", "那里", "哪里", "家里", "店里", "公里", "千里", "百里", "心里", "手里",
-    "仓里", "库里", "箱里", "频道", "渠道", "通道", "轨道", "味道", "难道", "报道", "一道",
-    "顺道", "说道", "几道", "城里", "中心里",
+    "仓里", "库里", "箱里", "频道", "渠道", "通道", "轨道", "味道", "难道", "报道", "顺道", "说道", "几道", "城里", "中心里",
 )
 # Units of an address detail, longest first.
 UNITS = ("号院", "号楼", "号房", "号", "栋", "幢", "座", "单元", "层", "楼", "室", "户", "房", "弄", "组")
@@ -235,7 +236,7 @@ _LANDLINE_BARE = re.compile(_B + r"(" + _AREA + r")([1-9][0-9]{6,7})" + _E)
 _ID_CARD = re.compile(_B + r"([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z*])")
 _CARD_GROUPED = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
 _CARD_RUN = re.compile(_B + r"[0-9]{16,19}" + _E)
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+*-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+*@-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
 _PROTECTED_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,}")
 
@@ -280,13 +281,16 @@ def _id_cards(norm: str) -> Iterable[PiiSpan]:
 def _bank_cards(norm: str) -> Iterable[PiiSpan]:
     for rx, needs_keyword in ((_CARD_GROUPED, False), (_CARD_RUN, True)):
         for m in rx.finditer(norm):
+            start, end = m.span()
             d = _digits(m.group(0))
-            if not 16 <= len(d) <= 19 or _letter_glued(norm, m.start(), m.end()):
+            if len(d) > 19 and rx is _CARD_GROUPED:  # a fifth group of 4: the card is the first 16
+                end, d = start + 19, d[:16]
+            if not 16 <= len(d) <= 19 or _letter_glued(norm, start, end):
                 continue
-            keyword = _keyword_before(norm, m.start(), CARD_KEYWORDS)
+            keyword = _keyword_before(norm, start, CARD_KEYWORDS)
             if not keyword and (needs_keyword or not luhn_ok(d)):
                 continue
-            yield PiiSpan(m.start(), m.end(), "bank_card", f"{d[:4]} **** **** {d[-4:]}")
+            yield PiiSpan(start, end, "bank_card", f"{d[:4]} **** **** {d[-4:]}")
 
 
 def _emails(norm: str) -> Iterable[PiiSpan]:
@@ -301,7 +305,9 @@ _UNIT = "|".join(UNITS)
 _TOKEN = re.compile(
     r"\s{0,2}(?P<num>" + _NUM + r"|" + _CN + r"|[A-Za-z](?=座|栋|幢|单元))\s{0,2}(?P<unit>" + _UNIT + r")"
 )
-_BARE = re.compile(r"\s{0,2}(?P<num>[0-9]{1,3}(?:-[0-9]{1,4}){1,3}|[0-9]{1,5})(?![0-9A-Za-z*:/-])")
+_BARE = re.compile(
+    r"\s{0,2}(?P<num>[0-9]{1,3}(?:-[0-9]{1,4}){1,3}|[0-9]{1,5})(?![0-9A-Za-z*:/-]|\s*\*)"
+)
 # After these the address is complete: no bare room number follows (501室 10:02).
 TERMINAL_UNITS = frozenset(("室", "户", "房", "号房"))
 _START = re.compile(r"(?<![0-9*第])(?=\s{0,2}(?:[0-9]|[一二三四五六七八九十两〇零]|[A-Za-z](?:座|栋|幢|单元)))")
@@ -351,6 +357,9 @@ def _addresses(norm: str) -> Iterable[PiiSpan]:
         if s is None:
             return
         start = s.start()
+        if norm[:start].rstrip().endswith("*"):  # the tail of a masked value: 6222 **** **** 0128
+            pos = start + 1
+            continue
         anchor = _anchor(norm, start)
         parts: list[tuple[int, int]] = []  # (start, end) of each number to hide
         end = start
@@ -425,13 +434,27 @@ def find_pii(text: str, *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[PiiSpan
     taken: list[tuple[int, int]] = _protected(norm)
     found: list[PiiSpan] = []
     for kind, detect in _DETECTORS:
-        for span in detect(norm):
+        # Each detector sees what earlier ones took (and protected ids) blanked out, so an
+        # address chain stops before a phone instead of being dropped for overlapping it, and
+        # the result does not change when the text is masked again.
+        view = _blank(norm, taken)
+        for span in detect(view):
             if any(span.start < b and a < span.end for a, b in taken):
                 continue
             taken.append((span.start, span.end))
             if kind in wanted:
                 found.append(span)
     return sorted(found, key=lambda s: s.start)
+
+
+_BLANK = "\x00"  # neither digit, letter nor mask star: a boundary for every detector
+
+
+def _blank(norm: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(norm)
+    for a, b in spans:
+        chars[a:b] = _BLANK * (b - a)
+    return "".join(chars)
 
 
 def apply_spans(text: str, spans: Iterable[PiiSpan]) -> str:
