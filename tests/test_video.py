@@ -363,6 +363,7 @@ def test_keyframes_spread_and_monotone(videos: dict[str, Path]) -> None:
 def test_frame_at_is_the_frame_shown_then(videos: dict[str, Path]) -> None:
     frame = frame_at(videos["lavf_mp4"], parse_timestamp("00:07"))
     assert abs(frame.t - 7.0) <= 1 / FPS
+    assert frame_at(videos["lavf_mp4"], 7.0, side=80).image.size == (80, 48)
     # frame i has its red bar at column i mod 160: the decoded picture is frame 210
     red = np.asarray(frame.image)[:, :, 0].astype(int) - np.asarray(frame.image)[:, :, 1]
     assert int(red.mean(axis=0).argmax()) == pytest.approx(210 % 160, abs=1)

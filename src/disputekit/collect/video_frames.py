@@ -51,7 +51,7 @@ class Frame:
     t: float
     """Seconds from the start of the video (the decoded frame's own time)."""
     image: Image.Image
-    """Upright RGB, longest side ≤ FRAME_SIDE."""
+    """Upright RGB, longest side ≤ FRAME_SIDE (or the ``side`` asked of frame_at)."""
 
     @property
     def label(self) -> str:
@@ -113,8 +113,13 @@ def keyframes(
         return frames
 
 
-def frame_at(path: Path, t: float, *, warnings: list[str] | None = None) -> Frame:
-    """The frame shown at ``t`` seconds (raise FrameTimeError when ``t`` is outside the video)."""
+def frame_at(
+    path: Path, t: float, *, side: int = FRAME_SIDE, warnings: list[str] | None = None
+) -> Frame:
+    """The frame shown at ``t`` seconds, longest side ≤ ``side`` (e.g. 1600 for a page).
+
+    Raise FrameTimeError when ``t`` is outside the video.
+    """
     with _opened(path, warnings) as (container, video, duration):
         if t < 0 or (duration and t > duration):
             raise FrameTimeError(
@@ -122,7 +127,7 @@ def frame_at(path: Path, t: float, *, warnings: list[str] | None = None) -> Fram
                 f"The video is {format_timestamp(duration)} long; there is no frame at "
                 f"{format_timestamp(t)}",
             )
-        frame = _decode_near(container, video, t)
+        frame = _decode_near(container, video, t, side)
         if frame is None:
             raise FrameTimeError(
                 f"视频在 {format_timestamp(t)} 处的画面无法解码",
@@ -169,7 +174,7 @@ class _opened:
                 self.warnings.extend(w for w in complaints(self._logs) if w not in self.warnings)
 
 
-def _decode_near(container: Any, video: Any, t: float) -> Frame | None:
+def _decode_near(container: Any, video: Any, t: float, side: int = FRAME_SIDE) -> Frame | None:
     """Seek to the keyframe before ``t`` and decode forward to the frame shown at ``t``."""
     base = video.start_time or 0
     target = base + int(t / video.time_base)
@@ -180,17 +185,17 @@ def _decode_near(container: Any, video: Any, t: float) -> Frame | None:
             if frame.pts is None:
                 continue
             if frame.pts > target:
-                return _to_frame(previous if previous is not None else frame, base, video)
+                return _to_frame(previous if previous is not None else frame, base, video, side)
             previous = frame
             if n >= MAX_FRAMES_AFTER_SEEK:
                 break
     except av.FFmpegError:
         pass
-    return _to_frame(previous, base, video) if previous is not None else None
+    return _to_frame(previous, base, video, side) if previous is not None else None
 
 
-def _to_frame(frame: Any, base: int, video: Any) -> Frame:
-    scale = min(1.0, FRAME_SIDE / max(frame.width, frame.height))
+def _to_frame(frame: Any, base: int, video: Any, side: int) -> Frame:
+    scale = min(1.0, side / max(frame.width, frame.height))
     width, height = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
     image = frame.reformat(width=width, height=height, format="rgb24").to_image()
     rotation = snap_rotation(clockwise_degrees(frame.rotation, video.metadata.get("rotate")))

@@ -38,9 +38,11 @@ _VIDEO_BRANDS = {
     **{b: "mp4" for b in ("dash", "mmp4", "MSNV", "XAVC", "f4v ", "hvc1", "NDAS")},
 }
 _NOT_VIDEO_BRANDS = frozenset(
-    ("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1")  # HEIF
-    + ("avif", "avis", "avci")  # AVIF, AVC still images
-    + ("M4A ", "M4B ", "M4P ", "crx ", "jpm ", "jpx ")  # audio, Canon raw, JPEG 2000
+    {
+        *("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"),  # HEIF
+        *("avif", "avis", "avci"),  # AVIF, AVC still images
+        *("M4A ", "M4B ", "M4P ", "crx ", "jpm ", "jpx "),  # audio, Canon raw, JPEG 2000
+    }
 )
 _QUICKTIME_FIRST_BOXES = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
 _TIME = re.compile(
