@@ -10,8 +10,10 @@ import pytest
 from pydantic import BaseModel
 
 from disputekit.errors import ExitCode, ProfileError
-from disputekit.profiles.load import SHIPPED, load_profile
+from disputekit.profiles.load import load_profile, shipped_platforms
 from disputekit.profiles.model import Profile, Sourced
+
+SHIPPED = shipped_platforms()
 
 # Facts that are not deadlines, limits or requirements: the API's fixed state table.
 UNSOURCED_OK = {"states.*.refusable"}

@@ -7,23 +7,22 @@ so adding a rule without a test that makes it fire (and one that keeps it quiet)
 from __future__ import annotations
 
 import dataclasses
+import importlib
+from pathlib import Path
 
 import pytest
 
-import test_rules_chat
-import test_rules_deadline
-import test_rules_grounds
-import test_rules_photo
-import test_rules_state
-import test_rules_timeline
-import test_rules_tracking
 from disputekit.profiles.load import load_profile
 from disputekit.validate.check import evaluate
 from disputekit.validate.rules.registry import all_rules
 from rulekit import Fires, norm
 
-FAMILIES = (test_rules_chat, test_rules_tracking, test_rules_photo, test_rules_timeline,
-            test_rules_grounds, test_rules_state, test_rules_deadline)
+# Every tests/test_rules_*.py that declares FIRES is a family: found, not listed.
+FAMILIES = tuple(
+    m for m in (importlib.import_module(p.stem) for p in sorted(Path(__file__).parent.glob("test_rules_*.py"))
+                if p.stem != Path(__file__).stem)
+    if hasattr(m, "FIRES")
+)
 FIRES: list[Fires] = [s for m in FAMILIES for s in m.FIRES]
 QUIET = [s for m in FAMILIES for s in m.QUIET]
 PROFILE = load_profile("taobao")

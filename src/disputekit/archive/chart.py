@@ -16,7 +16,7 @@ from disputekit.archive.record import OUTCOMES
 from disputekit.archive.stats import PENDING, Stats
 from disputekit.errors import DisputekitError
 from disputekit.i18n import pick
-from disputekit.profiles.load import load_profile
+from disputekit.profiles.load import load_profile, shipped_platforms
 from disputekit.store.atomic import atomic_write_bytes
 from disputekit.text.archive import OUTCOME_ZH
 
@@ -56,8 +56,11 @@ def _font(size: int) -> Font:
 def _ground_label(ground: str, lang: str) -> str:
     if _face() is None:
         return ground
-    found = load_profile("taobao").grounds.get(ground)
-    return pick(found.name_zh, found.name_en, lang) if found else ground
+    for platform in shipped_platforms():  # ground ids are shared; the first profile naming it
+        found = load_profile(platform).grounds.get(ground)
+        if found is not None:
+            return pick(found.name_zh, found.name_en, lang)
+    return ground
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> str:

@@ -25,6 +25,7 @@ from disputekit.collect.inspect import inspect_file
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
+from disputekit.profiles.load import shipped_platforms
 from disputekit.text.evidence import evidence_rows
 from disputekit.text.printable import printable
 
@@ -43,7 +44,7 @@ def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
 
 @click.command("init")
 @case_arg
-@click.option("--platform", type=click.Choice(["taobao", "tmall"]), default="taobao", help="Platform.")
+@click.option("--platform", type=click.Choice(shipped_platforms()), default="taobao", help="Platform (one per shipped profile).")
 @click.option("--order-id", required=True, help="Order number (订单号).")
 @click.option("--refund-id", required=True, help="Refund number (退款编号).")
 @click.option("--buyer", required=True, help="Buyer's nickname (买家昵称), as in the chat.")

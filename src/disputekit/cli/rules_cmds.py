@@ -47,7 +47,7 @@ def check_cmd(case_dir: Path, ground: str | None, profile_path: Path | None, now
     """
     case, problems = open_case_lenient(case_dir)
     report = check_case(case, now=clock_now(now), ground=ground, profile_path=profile_path,
-                        extra=problems)
+                        unreadable_times=problems)
     if as_json:
         emit_json(report.to_json(current_lang()))
     else:

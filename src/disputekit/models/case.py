@@ -10,20 +10,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from disputekit.clock import CHINA_TZ, parse_time
+from disputekit.profiles.load import ground_ids, shipped_platforms
 
 SCHEMA_VERSION = 1
 
-GROUND_IDS = (
-    "goods_signed",
-    "returned_item_not_ours",
-    "resale_affected",
-    "missing_parts",
-    "beyond_7day_window",
-    "not_7day_eligible",
-    "custom_made",
-    "agreed_otherwise",
-    "return_not_received",
-)
+GROUND_IDS = ground_ids()  # from the shipped profiles' [grounds]
 
 
 class RefundType(StrEnum):
@@ -77,7 +68,7 @@ class CaseFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    platform: Literal["taobao", "tmall"] = "taobao"
+    platform: str = Field(default="taobao", description="one of the shipped profiles (profiles/*.toml)")
     order_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
     refund_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
     buyer: str = Field(min_length=1, max_length=64)
@@ -113,6 +104,14 @@ class CaseFile(BaseModel):
         "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",
         "deadline", mode="before",
     )(_aware)
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        known = shipped_platforms()
+        if value not in known:
+            raise ValueError(f"unknown platform {value!r}; one of: {', '.join(known)}")
+        return value
 
     @field_validator("ground")
     @classmethod

@@ -14,7 +14,30 @@ from pydantic import ValidationError
 from disputekit.errors import ProfileError
 from disputekit.profiles.model import Profile
 
-SHIPPED = ("taobao", "tmall")
+
+@functools.cache
+def shipped_platforms() -> tuple[str, ...]:
+    """The platforms this installation knows: one profile file each (``profiles/<id>.toml``).
+
+    Adding a platform is adding its file; a file whose name starts with ``_`` is a fragment
+    that others may ``extends``, not a platform.
+    """
+    folder = resources.files("disputekit.profiles")
+    names = (entry.name for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    return tuple(sorted(name[:-5] for name in names if not name.startswith("_")))
+
+
+@functools.cache
+def ground_ids() -> tuple[str, ...]:
+    """Every refusal ground any shipped profile defines, in the order the files list them.
+
+    Read from the TOML directly (no validation): ``case.toml`` is checked against this list
+    by commands that never need a whole profile.
+    """
+    found: dict[str, None] = {}
+    for platform in shipped_platforms():
+        found.update(dict.fromkeys(_read_shipped(platform).get("grounds", {})))
+    return tuple(found)
 
 
 def _read_shipped(name: str) -> dict[str, Any]:
@@ -69,7 +92,7 @@ def _describe(error: ValidationError, path: Path | None, text: str) -> str:
 
 
 def load_profile(platform: str, override: Path | None = None) -> Profile:
-    """The profile for ``platform`` ("taobao"/"tmall"), with a shop's file merged on top.
+    """The profile for ``platform`` (one of :func:`shipped_platforms`), with a shop's file merged on top.
 
     Profiles are immutable, so each (platform, override file state) is loaded once per
     process: the daily queue checks hundreds of cases.
@@ -83,10 +106,11 @@ def load_profile(platform: str, override: Path | None = None) -> Profile:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(platform: str, override: Path | None, stamp: tuple[str, int, int] | None) -> Profile:
-    if platform not in SHIPPED:
+    known = shipped_platforms()
+    if platform not in known:
         raise ProfileError(
             f"没有平台 {platform!r} 的规则配置。", f"No profile for platform {platform!r}.",
-            fix_zh=f"可选：{', '.join(SHIPPED)}。", fix_en=f"Choose one of: {', '.join(SHIPPED)}.",
+            fix_zh=f"可选：{', '.join(known)}。", fix_en=f"Choose one of: {', '.join(known)}.",
         )
     data = _read_shipped(platform)
     text = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
 from disputekit.validate.advice import Advice, advise
 from disputekit.validate.deadline import Deadline, compute_deadline
+from disputekit.validate.rules.case_rules import UNREADABLE_TIMES
 from disputekit.validate.rules.context import RuleContext, exhibits_of
 from disputekit.validate.rules.finding import SEVERITY_ORDER, Finding, Severity
 from disputekit.validate.rules.registry import all_rules
@@ -68,36 +69,33 @@ NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
 OPTIONAL_TIMES = ("ordered_at", "paid_at", "shipped_at", "signed_at", "state_since", "deadline")
 
 
-def open_case_lenient(root: Path) -> tuple[Case, list[Finding]]:
-    """Open a case for checking: an unreadable optional time becomes a blocking finding
-    (and is ignored) instead of stopping the check. Anything else is still an error."""
+def open_case_lenient(root: Path) -> tuple[Case, dict[str, object]]:
+    """Open a case for checking: unreadable optional times are left out (and returned, field →
+    raw value, for the ``case.times`` rule) instead of stopping the check. Anything else is
+    still an error."""
     paths = CasePaths(root)
     raw = read_case_data(paths.case_toml)
     try:
         facts = CaseFile.model_validate(raw)
-        return Case(paths, facts, load_evidence(paths.evidence)), []
+        return Case(paths, facts, load_evidence(paths.evidence)), {}
     except ValidationError as exc:
         bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
         if not bad or not bad <= set(OPTIONAL_TIMES):
             validate_case_data(raw, paths.case_toml)  # raises the usual CaseError
             raise
-    findings = [
-        Finding(rule="case.times", severity=Severity.BLOCKING,
-                zh=f"case.toml 中 {key} = {raw[key]!r} 无法识别为时间（应为 YYYY-MM-DD HH:MM），检查时已忽略。请改正。",
-                en=f"case.toml: {key} = {raw[key]!r} is not a time (expected YYYY-MM-DD HH:MM); it was ignored. Fix it.")
-        for key in sorted(bad)
-    ]
     facts = CaseFile.model_validate({k: v for k, v in raw.items() if k not in bad})
-    return Case(paths, facts, load_evidence(paths.evidence)), findings
+    return Case(paths, facts, load_evidence(paths.evidence)), {key: raw[key] for key in bad}
 
 
 def check_case(
     case: Case, *, now: datetime, ground: str | None = None, profile_path: Path | None = None,
-    extra: list[Finding] | None = None,
+    unreadable_times: dict[str, object] | None = None,
 ) -> CheckReport:
     profile = load_profile(case.facts.platform, profile_path)
     ctx = context_for(case, profile, now, ground)
-    findings = sorted([*(extra or []), *evaluate(ctx)], key=lambda f: SEVERITY_ORDER[f.severity])
+    if unreadable_times:
+        ctx = replace(ctx, extra={**ctx.extra, UNREADABLE_TIMES: dict(unreadable_times)})
+    findings = evaluate(ctx)
     return CheckReport(
         case_id=case.case_id, ground=ctx.ground_id, findings=findings,
         deadline=compute_deadline(case.facts, profile), advice=advise(case.facts, profile, findings),

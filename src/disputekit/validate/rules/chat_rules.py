@@ -17,7 +17,7 @@ W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 def platform_channel(ctx: RuleContext) -> list[Finding]:
     allowed = ctx.profile.channels.platform
     return [
-        make("chat.platform-channel", W,
+        make(W,
              f"{e.id} 看起来是{f.channel}聊天记录，不是千牛/旺旺。平台可能不采信站外聊天（此规则可信度低），请尽量提供千牛/旺旺记录。",
              f"{e.id} looks like a {f.channel} chat, not Qianniu/Wangwang. The platform may not accept off-platform chats (low-confidence rule); provide the Qianniu/Wangwang record if you can.",
              [e.id])
@@ -33,13 +33,13 @@ def both_parties(ctx: RuleContext) -> list[Finding]:
         roles = {m.role for m in f.messages}
         has_buyer, has_seller = Role.BUYER in roles, Role.SELLER in roles
         if not has_buyer and not has_seller:
-            out.append(make("chat.both-parties", B,
+            out.append(make(B,
                 f"{e.id} 中既没有买家“{ctx.case.buyer}”也没有卖家“{ctx.case.seller}”，可能不是本单的聊天。请核对 case.toml 中的昵称或换成正确的记录。",
                 f"{e.id} contains neither the buyer '{ctx.case.buyer}' nor the seller '{ctx.case.seller}'; it may be another order's chat. Check the nicknames in case.toml or add the right export.",
                 [e.id]))
         elif not (has_buyer and has_seller):
             who = ("买家", "buyer") if not has_buyer else ("卖家", "seller")
-            out.append(make("chat.both-parties", W,
+            out.append(make(W,
                 f"{e.id} 中没有{who[0]}的消息。请导出包含双方对话的完整记录。",
                 f"{e.id} has no message from the {who[1]}. Export the full conversation with both sides.",
                 [e.id]))
@@ -53,7 +53,7 @@ def timestamps(ctx: RuleContext) -> list[Finding]:
     for e, f in ctx.chats():
         missing = [m.index for m in f.messages if m.time is None and not m.recalled]
         if missing:
-            out.append(make("chat.timestamps", W,
+            out.append(make(W,
                 f"{e.id} 有 {len(missing)} 条消息没有时间（第 {'、'.join(map(str, missing[:5]))} 条等）。请用带时间的千牛导出。",
                 f"{e.id} has {len(missing)} messages without a time (e.g. {', '.join(map(str, missing[:5]))}). Use a Qianniu export with times.",
                 [e.id]))
@@ -67,7 +67,7 @@ def covers_request(ctx: RuleContext) -> list[Finding]:
     for e, f in ctx.chats():
         times = [m.time for m in f.messages if m.time]
         if times and not (min(times) <= ctx.case.requested_at <= max(times)):
-            out.append(make("chat.covers-request", W,
+            out.append(make(W,
                 f"{e.id} 的时间范围（{min(times):%m-%d %H:%M} 至 {max(times):%m-%d %H:%M}）不包含退款申请时间 {ctx.case.requested_at:%m-%d %H:%M}。请导出申请前后的完整聊天。",
                 f"{e.id} spans {min(times):%m-%d %H:%M}–{max(times):%m-%d %H:%M}, which does not include the refund request at {ctx.case.requested_at:%m-%d %H:%M}. Export the chat around the request.",
                 [e.id]))
@@ -88,7 +88,7 @@ def mentions_order(ctx: RuleContext) -> list[Finding]:
     out = []
     for e, f in ctx.chats():
         if not any(_mentions(m.text, needles) for m in f.messages):
-            out.append(make("chat.mentions-order", W,
+            out.append(make(W,
                 f"{e.id} 中没有出现订单号、运单号或商品名，关联性较弱。请在导出中包含买家发送的订单卡片或提及订单的消息。",
                 f"{e.id} never mentions the order number, waybill or item; its relevance is weak. Include the order card or a message naming the order.",
                 [e.id]))
@@ -106,7 +106,7 @@ def complete(ctx: RuleContext) -> list[Finding]:
         gaps = [(a, b) for a, b in pairwise(times) if (b - a).total_seconds() > gap_h * 3600]
         for a, b in gaps:
             severity = W if a < ctx.case.requested_at < b else INFO
-            out.append(make("chat.complete", severity,
+            out.append(make(severity,
                 f"{e.id} 在 {a:%m-%d %H:%M} 与 {b:%m-%d %H:%M} 之间有超过 {gap_h:.0f} 小时的空白"
                 + ("，正好跨过退款申请时间，可能被截断。请导出申请前后的完整记录。" if severity == W else "。请确认导出完整。"),
                 f"{e.id} has a silence of more than {gap_h:.0f} h between {a:%m-%d %H:%M} and {b:%m-%d %H:%M}"
@@ -114,7 +114,7 @@ def complete(ctx: RuleContext) -> list[Finding]:
                 [e.id]))
         recalled = [m.index for m in f.messages if m.recalled]
         if recalled:
-            out.append(make("chat.complete", INFO,
+            out.append(make(INFO,
                 f"{e.id} 中有 {len(recalled)} 条撤回的消息（第 {'、'.join(map(str, recalled))} 条）。",
                 f"{e.id} contains {len(recalled)} recalled messages ({', '.join(map(str, recalled))}).", [e.id]))
     return out

@@ -31,7 +31,7 @@ def missing_needs(ctx: RuleContext, ground_id: str) -> list[Need]:
 def no_evidence(ctx: RuleContext) -> list[Finding]:
     if ctx.exhibits:
         return []
-    return [make("evidence.none", B,
+    return [make(B,
         "本案还没有任何证据。请用 disputekit add 添加聊天记录、物流记录和照片。",
         "The case has no evidence yet. Add the chat, tracking record and photos with `disputekit add`.")]
 
@@ -41,7 +41,7 @@ def no_evidence(ctx: RuleContext) -> list[Finding]:
 def chosen(ctx: RuleContext) -> list[Finding]:
     if ctx.ground_id:
         return []
-    return [make("grounds.chosen", B,
+    return [make(B,
         "还没有选择拒绝理由。运行 disputekit grounds CASE 查看适用的理由，再在 case.toml 中设置 ground。",
         "No refusal ground chosen. Run `disputekit grounds CASE` to see which fit, then set `ground` in case.toml.")]
 
@@ -57,7 +57,7 @@ def evidence_present(ctx: RuleContext) -> list[Finding]:
     zh = ";".join(n.zh + (f"(添加时用 --tag {n.tag})" if n.tag else "") for n in missing)
     en = "; ".join(n.en + (f" (add with --tag {n.tag})" if n.tag else "") for n in missing)
     name = ctx.profile.grounds[ctx.ground_id]
-    return [make("grounds.evidence-present", B,
+    return [make(B,
         f"以“{name.name_zh}”拒绝还缺少：{zh}。",
         f"To refuse as '{name.name_en}' you still need: {en}.")]
 
@@ -68,7 +68,7 @@ def refund_type(ctx: RuleContext) -> list[Finding]:
     ground = ctx.ground
     if ground is None or ctx.case.refund_type.value in ground.refund_types:
         return []
-    return [make("grounds.refund-type", B,
+    return [make(B,
         f"“{ground.name_zh}”不适用于{'仅退款' if ctx.case.refund_type.value == 'refund_only' else '退货退款'}。请换一个理由。",
         f"'{ground.name_en}' does not apply to a {ctx.case.refund_type.value.replace('_', ' ')} request. Choose another ground.")]
 
@@ -82,7 +82,7 @@ def gift(ctx: RuleContext) -> list[Finding]:
     if c.gift_value is None and "赠品" not in texts:
         return []
     value = f"{c.gift_value} 元" if c.gift_value is not None else "赠品价值"
-    return [make("grounds.gift-not-sole-ground", B,
+    return [make(B,
         f"缺少的是赠品时不能拒绝退货（第61条）。请同意退货并在退款中扣除{value}，或与买家协商。",
         "A missing gift is not a ground to refuse a return (Art. 61). Agree to the return and deduct the gift's value, or negotiate with the buyer.")]
 
@@ -93,11 +93,11 @@ def tmall(ctx: RuleContext) -> list[Finding]:
     req = ctx.profile.requirements
     out = []
     if req.proof_image_required.value and not ctx.photos():
-        out.append(make("grounds.tmall-requirements", B,
+        out.append(make(B,
             "天猫拒绝退款必须上传凭证图片。请添加至少一张照片或截图。",
             "A Tmall refusal must carry a proof image. Add at least one photo or screenshot."))
     if req.refund_phase_required.value and ctx.case.refund_phase is None:
-        out.append(make("grounds.tmall-requirements", B,
+        out.append(make(B,
             "天猫需要注明售中/售后阶段。请在 case.toml 设置 refund_phase = \"onsale\" 或 \"aftersale\"。",
             "Tmall needs the refund phase. Set refund_phase = \"onsale\" or \"aftersale\" in case.toml."))
     return out

@@ -17,7 +17,7 @@ W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 def legible_size(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.photo_min_side_px.value
     return [
-        make("photo.legible-size", W,
+        make(W,
              f"{e.id} 只有 {f.width}×{f.height} 像素，可能看不清。请提供原图。",
              f"{e.id} is only {f.width}×{f.height} px and may be illegible. Provide the original.",
              [e.id])
@@ -30,7 +30,7 @@ def legible_size(ctx: RuleContext) -> list[Finding]:
 def sharpness(ctx: RuleContext) -> list[Finding]:
     limit = ctx.profile.thresholds.photo_min_sharpness.value
     return [
-        make("photo.sharpness", W,
+        make(W,
              f"{e.id} 可能模糊（清晰度 {f.sharpness:.0f}，低于 {limit:.0f}）。请重拍清晰的照片。",
              f"{e.id} may be blurred (sharpness {f.sharpness:.0f} < {limit:.0f}). Retake it in focus.",
              [e.id])
@@ -43,7 +43,7 @@ def sharpness(ctx: RuleContext) -> list[Finding]:
 def edited(ctx: RuleContext) -> list[Finding]:
     names = [n.lower() for n in ctx.profile.thresholds.editing_software.value]
     return [
-        make("photo.edited-by-software", W,
+        make(W,
              f"{e.id} 的 EXIF 显示用“{f.software}”处理过，可能被认定为修改过的图片。请提供手机直出的原图。",
              f"{e.id}: EXIF says it was processed with '{f.software}'; it may be judged altered. Provide the camera original.",
              [e.id])
@@ -60,7 +60,7 @@ def near_duplicate(ctx: RuleContext) -> list[Finding]:
     for i, (a, fa) in enumerate(photos):
         for b, fb in photos[i + 1:]:
             if hamming(fa.phash, fb.phash) <= limit:
-                out.append(make("photo.near-duplicate", INFO,
+                out.append(make(INFO,
                     f"{a.id} 与 {b.id} 几乎相同，可只保留一张。",
                     f"{a.id} and {b.id} are nearly identical; one is enough.", [a.id, b.id]))
     return out
@@ -73,8 +73,8 @@ def _shipped_at(ctx: RuleContext) -> datetime | None:
     return min(firsts) if firsts else None
 
 
-def _untimed(rule_id: str, e: Exhibit) -> Finding:
-    return make(rule_id, W,
+def _untimed(e: Exhibit) -> Finding:
+    return make(W,
         f"{e.id} 没有拍摄时间（EXIF），无法证明拍摄时间点。请提供手机原图。",
         f"{e.id} has no capture time (EXIF), so when it was taken cannot be shown. Provide the phone original.",
         [e.id])
@@ -87,9 +87,9 @@ def before_shipment(ctx: RuleContext) -> list[Finding]:
     out = []
     for e, f in ctx.photos("before_shipment"):
         if f.taken_at is None:
-            out.append(_untimed("photo.before-shipment-time", e))
+            out.append(_untimed(e))
         elif shipped and f.taken_at > shipped:
-            out.append(make("photo.before-shipment-time", B,
+            out.append(make(B,
                 f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M}，晚于发货时间 {shipped:%Y-%m-%d %H:%M}，不能作为出库照片。",
                 f"{e.id} was taken at {f.taken_at:%Y-%m-%d %H:%M}, after shipment at {shipped:%Y-%m-%d %H:%M}; it cannot show the outbound state.",
                 [e.id]))
@@ -108,9 +108,9 @@ def returned_item_time(ctx: RuleContext) -> list[Finding]:
     out = []
     for e, f in ctx.photos("returned_item"):
         if f.taken_at is None:
-            out.append(_untimed("photo.returned-item-time", e))
+            out.append(_untimed(e))
         elif signed and f.taken_at < signed:
-            out.append(make("photo.returned-item-time", B,
+            out.append(make(B,
                 f"{e.id} 拍摄于 {f.taken_at:%Y-%m-%d %H:%M}，早于退货签收 {signed:%Y-%m-%d %H:%M}，不能证明退回的商品状态。",
                 f"{e.id} was taken at {f.taken_at:%Y-%m-%d %H:%M}, before the return was signed at {signed:%Y-%m-%d %H:%M}; it cannot show what came back.",
                 [e.id]))

@@ -16,7 +16,7 @@ def unshipped(ctx: RuleContext) -> list[Finding]:
     if ctx.case.order_status != OrderStatus.PAID:
         return []
     u = ctx.profile.unshipped
-    return [make("state.unshipped", B,
+    return [make(B,
         "订单状态为“买家已付款”（未发货），没有拒绝退款按钮。" + u.procedure_zh,
         "The order is paid but not shipped: there is no refuse button. " + u.procedure_en)]
 
@@ -28,9 +28,9 @@ def refusable(ctx: RuleContext) -> list[Finding]:
     if state is None or state.refusable:
         return []
     if ctx.case.state in (RefundState.CLOSED, RefundState.SUCCESS):
-        return [make("state.refusable", B,
+        return [make(B,
             f"退款状态为“{state.label_zh}”，已无需拒绝。可以直接归档。",
             f"The refund is '{state.label_en}'; there is nothing to refuse. Archive the case.")]
-    return [make("state.refusable", INFO,
+    return [make(INFO,
         f"退款状态为“{state.label_zh}”，此时不能点击拒绝；证据包可用于后续协商或客服介入举证。",
         f"The refund is '{state.label_en}'; no refusal is possible now. Use the dossier for negotiation or the intervention's evidence period.")]
