@@ -316,7 +316,7 @@ _START = re.compile(r"(?<![0-9*第])(?=\s{0,2}(?:[0-9]|[一二三四五六七八
 def _anchor(norm: str, pos: int) -> str | None:
     """"road" or "estate" if an address word ends right before ``pos`` (spaces allowed)."""
     head = norm[max(0, pos - 6) : pos].rstrip()
-    if not head or any(head.endswith(w) for w in NOT_ANCHORS):
+    if not head or head.endswith(NOT_ANCHORS):
         return None
     if head.endswith(ROAD_ANCHORS):
         return "road"
@@ -357,7 +357,7 @@ def _addresses(norm: str) -> Iterable[PiiSpan]:
         if s is None:
             return
         start = s.start()
-        if norm[:start].rstrip().endswith("*"):  # the tail of a masked value: 6222 **** **** 0128
+        if norm[max(0, start - 3) : start].rstrip().endswith("*"):  # the tail of a masked value: 6222 **** **** 0128
             pos = start + 1
             continue
         anchor = _anchor(norm, start)
@@ -413,35 +413,39 @@ _DETECTORS: tuple[tuple[PiiKind, Detector], ...] = (
 def _protected(norm: str) -> list[tuple[int, int]]:
     """Spans that must never be masked: ids after an order/waybill keyword, hex hashes."""
     spans = [m.span() for m in _HEX.finditer(norm) if any(c.isalpha() for c in m.group(0))]
-    lowered = norm.lower()
-    for kw in ID_KEYWORDS:
-        k = kw.lower()
-        i = lowered.find(k)
-        while i >= 0:
-            j = i + len(k)
-            rest = re.match(r"(?:\s*(?:no\.?|id|number|num|#))*[\s:：#＃=＝为是]{0,4}", lowered[j:])
-            j += rest.end() if rest else 0
-            if (t := _PROTECTED_TOKEN.match(norm, j)) is not None:
-                spans.append(t.span())
-            i = lowered.find(k, i + 1)
+    for m in _ID_CONTEXT.finditer(norm):
+        spans.append(m.span("token"))
     return spans
+
+
+_ID_CONTEXT = re.compile(
+    "(?<![A-Za-z])(?:" + "|".join(re.escape(k) for k in sorted(ID_KEYWORDS, key=len, reverse=True)) + ")"
+    r"(?:\s*(?:no\.?|id|number|num|#))*[\s:：#＃=＝为是]{0,4}"
+    r"(?P<token>[A-Za-z0-9][A-Za-z0-9-]{3,})",
+    re.IGNORECASE,
+)
 
 
 def find_pii(text: str, *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[PiiSpan]:
     """Personal data in ``text``, sorted by position, non-overlapping."""
     wanted = frozenset(kinds)
     norm = _fold(text)
-    taken: list[tuple[int, int]] = _protected(norm)
+    taken = bytearray(len(norm))  # 1 where a protected id or an earlier span lies
+    spans: list[tuple[int, int]] = []
+    for a, b in _protected(norm):
+        taken[a:b] = b"\x01" * (b - a)
+        spans.append((a, b))
     found: list[PiiSpan] = []
     for kind, detect in _DETECTORS:
         # Each detector sees what earlier ones took (and protected ids) blanked out, so an
         # address chain stops before a phone instead of being dropped for overlapping it, and
         # the result does not change when the text is masked again.
-        view = _blank(norm, taken)
+        view = _blank(norm, spans)
         for span in detect(view):
-            if any(span.start < b and a < span.end for a, b in taken):
+            if any(taken[span.start : span.end]):
                 continue
-            taken.append((span.start, span.end))
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+            spans.append((span.start, span.end))
             if kind in wanted:
                 found.append(span)
     return sorted(found, key=lambda s: s.start)
@@ -450,11 +454,18 @@ def find_pii(text: str, *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[PiiSpan
 _BLANK = "\x00"  # neither digit, letter nor mask star: a boundary for every detector
 
 
-def _blank(norm: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(norm)
-    for a, b in spans:
-        chars[a:b] = _BLANK * (b - a)
-    return "".join(chars)
+def _blank(norm: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return norm
+    out, last = [], 0
+    for a, b in sorted(spans):
+        a = max(a, last)
+        if b > a:
+            out.append(norm[last:a])
+            out.append(_BLANK * (b - a))
+            last = b
+    out.append(norm[last:])
+    return "".join(out)
 
 
 def apply_spans(text: str, spans: Iterable[PiiSpan]) -> str:
