@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from disputekit.validate.deadline import seven_day_end
 from disputekit.validate.rules.finding import Severity
-from disputekit.validate.rules.timeline_rules import seven_day_end
 from rulekit import (
     Fires,
     Quiet,

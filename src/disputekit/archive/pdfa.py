@@ -30,8 +30,8 @@ def _missing(exc: ImportError) -> UsageError:
     return UsageError(
         f"归档和校验需要 PDF/A 组件（pikepdf[pdfa]）：{exc}",
         f"Archiving and verifying need the PDF/A components (pikepdf[pdfa]): {exc}",
-        fix_zh='请安装：pip install "disputekit[archive]"',
-        fix_en='Install them: pip install "disputekit[archive]"',
+        fix_zh="pikepdf[pdfa] 是 disputekit 的依赖，请重新安装：pip install --force-reinstall disputekit",
+        fix_en="pikepdf[pdfa] is a dependency of disputekit; reinstall it: pip install --force-reinstall disputekit",
     )
 
 

@@ -141,11 +141,7 @@ def _quiet(_zh: str, _en: str) -> None:
 
 def verify_objects(case: Case) -> None:
     """Every original must still hash to its exhibit's SHA-256 before anything is built."""
-    bad = []
-    for item in case.evidence.items:
-        path = case.store.path_for(item.sha256)
-        if not path.is_file() or sha256_file(path)[0] != item.sha256:
-            bad.append(item.id)
+    bad = [item.id for item in case.evidence.items if not case.store.verify(item.sha256)]
     if bad:
         ids = ", ".join(bad)
         raise VerificationFailed(

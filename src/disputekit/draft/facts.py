@@ -7,8 +7,8 @@ from datetime import datetime
 from disputekit.assemble.mask import mask
 from disputekit.collect.parse.waybill import resolve_courier
 from disputekit.models.facts import Role
+from disputekit.validate.deadline import seven_day_end
 from disputekit.validate.rules.context import RuleContext
-from disputekit.validate.rules.timeline_rules import seven_day_end
 
 QUOTE_MAX = 40
 SIGNER_EN = {"本人": "the addressee (本人)", "家人": "a family member (家人)", "门卫": "the doorman (门卫)",

@@ -54,8 +54,7 @@ class ObjectStore:
             raise
 
     def verify(self, sha256: str) -> bool:
-        path = self.path_for(sha256)
-        return path.is_file() and sha256_file(path)[0] == sha256
+        return object_intact(self.path_for(sha256), sha256)
 
     def copy_out(self, sha256: str, dest: Path) -> None:
         shutil.copyfile(self.path_for(sha256), dest)
@@ -64,3 +63,8 @@ class ObjectStore:
 def _copy_hashing(source: Path, fd: int) -> tuple[str, int]:
     with os.fdopen(fd, "wb") as dst:
         return copy_hashing(source, dst)
+
+
+def object_intact(path: Path, sha256: str) -> bool:
+    """Is the stored original at ``path`` still there and still hashing to ``sha256``?"""
+    return path.is_file() and sha256_file(path)[0] == sha256

@@ -69,3 +69,9 @@ def compute_deadline(case: CaseFile, profile: Profile) -> Deadline | None:
     if timeout is None or start is None:
         return None
     return Deadline(add_timeout(start, timeout), True, actor, timeout.confidence, timeout.source)
+
+
+def seven_day_end(signed: datetime, days: int) -> datetime:
+    """End of the 7-day window: counted from the day after signing (S3 Art. 10), to 24:00."""
+    start = (signed + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start + timedelta(days=days)

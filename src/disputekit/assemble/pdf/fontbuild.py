@@ -17,7 +17,6 @@ Everything here is deterministic: the same characters give the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import functools
 import hashlib
@@ -284,28 +283,3 @@ def benchmark(counts: Iterable[int] = (100, 3000)) -> dict[int, float]:
         build_subset(source, chosen, subset_name(source, chosen))
         timings[count] = (time.perf_counter() - start) * 1000
     return timings
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m disputekit.assemble.pdf.fontbuild bench | derive-emoji SRC DST``."""
-    parser = argparse.ArgumentParser(prog="python -m disputekit.assemble.pdf.fontbuild")
-    commands = parser.add_subparsers(dest="command", required=True)
-    bench = commands.add_parser("bench", help="time CJK subset builds")
-    bench.add_argument("counts", nargs="*", type=int, default=[100, 3000])
-    derive = commands.add_parser("derive-emoji", help="rebuild the shipped Noto Emoji file")
-    derive.add_argument("source", type=Path, help="NotoEmoji[wght].ttf")
-    derive.add_argument("destination", type=Path)
-    args = parser.parse_args(argv)
-    if args.command == "bench":
-        start = time.perf_counter()
-        cjk_source().font["CFF "]  # parse the CFF table once, timed apart from the builds
-        print(f"load Noto Sans CJK SC: {(time.perf_counter() - start) * 1000:.0f} ms")
-        for count, ms in benchmark(args.counts).items():
-            print(f"{count} distinct characters: {ms:.0f} ms")
-    else:
-        derive_emoji_font(args.source, args.destination)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -50,7 +50,7 @@ from disputekit.kinds import IMAGE_KINDS
 from disputekit.models.evidence import EvidenceItem
 from disputekit.profiles.model import IntValue, Limits, ListValue
 from disputekit.store.hashing import sha256_file
-from disputekit.store.objects import ObjectStore
+from disputekit.store.objects import ObjectStore, object_intact
 from disputekit.validate.rules.context import RuleContext
 
 logger = logging.getLogger(__name__)
@@ -284,8 +284,7 @@ def _load_exhibit(exhibit: str, path: Path, sha256: str, side: int) -> Image.Ima
 
 
 def _verify_object(exhibit: str, path: Path, sha256: str) -> None:
-    found = sha256_file(path)[0] if path.is_file() else "missing"
-    if found != sha256:
+    if not object_intact(path, sha256):
         raise UploadImageError(
             f"证据 {exhibit} 的原件已改变或丢失(SHA-256 不符)。",
             f"The original of exhibit {exhibit} changed or is missing (SHA-256 mismatch).",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import pairwise
 
+from disputekit.validate.deadline import seven_day_end
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
 from disputekit.validate.rules.registry import make, rule
@@ -85,12 +86,6 @@ def signed_matches(ctx: RuleContext) -> list[Finding]:
             f"case.toml 的签收时间 {case_signed:%Y-%m-%d %H:%M} 与物流记录 {tracked:%Y-%m-%d %H:%M} 不一致，请核对。",
             f"case.toml says signed at {case_signed:%Y-%m-%d %H:%M} but tracking says {tracked:%Y-%m-%d %H:%M}; check which is right.")]
     return []
-
-
-def seven_day_end(signed: datetime, days: int) -> datetime:
-    """End of the 7-day window: counted from the day after signing (S3 Art. 10), to 24:00."""
-    start = (signed + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return start + timedelta(days=days)
 
 
 @rule("timeline.beyond-7-days", B, zh="申请已超出七天无理由期限", en="Request is beyond the 7-day window",
