@@ -164,7 +164,8 @@ def _clock_partner(lines: Sequence[OcrLine], d_index: int, clocks: dict[int, Clo
     date = lines[d_index]
     for c_index in clocks:
         line = lines[c_index]
-        below = 0 <= gap(date, line) < height(date) and abs(line.box[0] - date.box[0]) < 2 * height(date)
+        below = (-0.4 * height(date) <= gap(date, line) < height(date)
+                 and abs(line.box[0] - date.box[0]) < 2 * height(date))
         beside = same_row(date, line) and 0 <= line.box[0] - date.box[2] < 2 * height(date)
         if below or beside:
             return c_index
@@ -234,11 +235,24 @@ def _stacked(lines: Sequence[OcrLine], stamp: Stamp, taken: set[int],
               if i not in taken and abs(line.box[0] - stamp.box[0]) <= max(0.05 * width, 24)]
     above = _walk(lines, stamp, column, up=True, stop=stamps)
     below = _walk(lines, stamp, column, up=False, stop=stamps)
-    if not above or not below:
-        return above or below
-    gap_above = gap(lines[above[-1]], lines[stamp.lines[0]])
-    gap_below = gap(lines[stamp.lines[-1]], lines[below[0]])
-    return above if gap_above <= gap_below else below
+    if above and below:
+        gap_above = gap(lines[above[-1]], lines[stamp.lines[0]])
+        gap_below = gap(lines[stamp.lines[-1]], lines[below[0]])
+        picked = above if gap_above <= gap_below else below
+    else:
+        picked = above or below
+    return _with_row_neighbours(lines, picked, taken)
+
+
+def _with_row_neighbours(lines: Sequence[OcrLine], picked: list[int], taken: set[int]) -> list[int]:
+    """A text line OCR split in two boxes: add the boxes to the right on the same row."""
+    out: list[int] = []
+    for index in picked:
+        row = [i for i, line in enumerate(lines) if i == index or (
+            i not in taken and i not in picked and same_row(lines[index], line)
+            and line.box[0] > lines[index].box[0])]
+        out += sorted(row, key=lambda i: lines[i].box[0])
+    return out
 
 
 def _walk(lines: Sequence[OcrLine], stamp: Stamp, column: list[int], *, up: bool,
