@@ -11,15 +11,16 @@ from disputekit import __version__
 from disputekit.cli.runtime import CliContext
 from disputekit.i18n import current_lang, set_lang
 
-# command name → module in disputekit.cli: imported only when that command runs, so `list`,
+# command name → module in disputekit.cli (one per pipeline stage): imported only when that command runs, so `list`,
 # `queue` (run from cron each morning) and `inspect` do not pay for the PDF stack's imports.
 COMMANDS = {
-    "init": "case_cmds", "add": "case_cmds", "list": "case_cmds", "mark": "case_cmds",
-    "inspect": "case_cmds", "check": "rules_cmds", "grounds": "rules_cmds", "queue": "rules_cmds",
-    "draft": "build_cmds", "build": "build_cmds", "review": "review_cmds",
-    "approve": "review_cmds", "return": "review_cmds", "archive": "review_cmds",
-    "verify": "review_cmds", "search": "review_cmds", "reindex": "review_cmds",
-    "stats": "review_cmds",
+    "init": "collect_cmds", "add": "collect_cmds", "list": "collect_cmds",
+    "mark": "collect_cmds", "inspect": "collect_cmds",
+    "check": "validate_cmds", "grounds": "validate_cmds", "queue": "validate_cmds",
+    "draft": "assemble_cmds", "build": "assemble_cmds",
+    "review": "review_cmds", "approve": "review_cmds", "return": "review_cmds",
+    "archive": "archive_cmds", "verify": "archive_cmds", "search": "archive_cmds",
+    "reindex": "archive_cmds", "stats": "archive_cmds",
 }
 
 
