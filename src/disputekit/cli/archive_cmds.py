@@ -26,14 +26,6 @@ from disputekit.text.archive import archive_lines, hit_line, stats_lines, verify
 
 archive_arg = click.argument("archive_root", metavar="ARCHIVE",
                              type=click.Path(file_okay=False, path_type=Path))
-reviewer_opt = click.option("--by", "reviewer", required=True, metavar="NAME",
-                            help="The reviewer (the lead) taking the decision.")
-
-
-def message_opt(help_text: str):  # type: ignore[no-untyped-def]
-    return click.option("-m", "--message", "comment", default=None, metavar="TEXT", help=help_text)
-
-
 def _bound(value: str | None, option: str, end: bool = False) -> datetime | None:
     """A --since/--until value; a bare date in --until includes that whole day."""
     if value is None:
@@ -46,88 +38,6 @@ def _bound(value: str | None, option: str, end: bool = False) -> datetime | None
                          ) from None
     bare = re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", value.strip()) is not None
     return moment + timedelta(days=1) if end and bare else moment
-
-
-@click.command("review")
-@case_arg
-@profile_opt
-@now_opt
-@json_opt
-@handle_errors
-def review_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_json: bool) -> None:
-    """The lead's view: facts, review state, what changed since the last decision, findings.
-
-    Example:
-
-    \b
-        disputekit review CASE
-        disputekit review CASE --json
-    """
-    from disputekit.case import open_case
-    from disputekit.review.decisions import review_summary
-    from disputekit.text.review import summary_lines
-
-    summary = review_summary(open_case(case_dir), clock_now(now), profile_path=profile_path)
-    if as_json:
-        emit_json(summary.to_json(current_lang()))
-        return
-    for line in summary_lines(summary, current_lang()):
-        click.echo(line)
-
-
-@click.command("approve")
-@case_arg
-@reviewer_opt
-@message_opt("Comment recorded with the approval （e.g. 证据充分，可以拒绝）.")
-@profile_opt
-@now_opt
-@json_opt
-@handle_errors
-def approve_cmd(case_dir: Path, reviewer: str, comment: str | None, profile_path: Path | None,
-                now: str | None, as_json: bool) -> None:
-    """Approve the case as it is now. Any later change makes the approval stale.
-
-    Refused (exit 3) while blocking findings remain.
-
-    Example:
-
-    \b
-        disputekit approve CASE --by 王组长 -m "证据充分，可以拒绝"
-    """
-    from disputekit.review.decisions import approve
-
-    decision = approve(case_dir, reviewer, comment, clock_now(now), profile_path=profile_path)
-    if as_json:
-        emit_json(decision.to_json())
-        return
-    click.echo(pick(f"已批准（复核人 {decision.reviewer}，状态哈希 {decision.state_hash[:16]}…）",
-                    f"Approved by {decision.reviewer} (state hash {decision.state_hash[:16]}…)"))
-
-
-@click.command("return")
-@case_arg
-@reviewer_opt
-@message_opt("What is missing or must change (required).")
-@now_opt
-@json_opt
-@handle_errors
-def return_cmd(case_dir: Path, reviewer: str, comment: str | None, now: str | None,
-               as_json: bool) -> None:
-    """Return the case to the agent with what is missing.
-
-    Example:
-
-    \b
-        disputekit return CASE --by 王组长 -m "缺少退回包裹的开箱视频截图"
-    """
-    from disputekit.review.decisions import return_case
-
-    decision = return_case(case_dir, reviewer, comment, clock_now(now))
-    if as_json:
-        emit_json(decision.to_json())
-        return
-    click.echo(pick(f"已退回（复核人 {decision.reviewer}）：{decision.comment}",
-                    f"Returned by {decision.reviewer}: {decision.comment}"))
 
 
 @click.command("archive")

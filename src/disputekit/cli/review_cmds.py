@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -12,35 +10,16 @@ from disputekit.cli.options import case_arg, json_opt, now_opt
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.cli.validate_cmds import profile_opt
 from disputekit.clock import now as clock_now
-from disputekit.clock import parse_time
-from disputekit.errors import UsageError
 from disputekit.i18n import current_lang, pick
 
-# The review, sealing, verifying and charting machinery is imported inside the commands that
-# use it, so `search` starts quickly.
+# The review machinery is imported inside the commands that use it.
 
-archive_arg = click.argument("archive_root", metavar="ARCHIVE",
-                             type=click.Path(file_okay=False, path_type=Path))
 reviewer_opt = click.option("--by", "reviewer", required=True, metavar="NAME",
                             help="The reviewer (the lead) taking the decision.")
 
 
 def message_opt(help_text: str):  # type: ignore[no-untyped-def]
     return click.option("-m", "--message", "comment", default=None, metavar="TEXT", help=help_text)
-
-
-def _bound(value: str | None, option: str, end: bool = False) -> datetime | None:
-    """A --since/--until value; a bare date in --until includes that whole day."""
-    if value is None:
-        return None
-    try:
-        moment = parse_time(value)
-    except ValueError:
-        raise UsageError(f"{option} 的日期无法识别：{value!r}（应为 YYYY-MM-DD）。",
-                         f"{option}: cannot read the date {value!r} (expected YYYY-MM-DD).",
-                         ) from None
-    bare = re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", value.strip()) is not None
-    return moment + timedelta(days=1) if end and bare else moment
 
 
 @click.command("review")
