@@ -14,8 +14,9 @@ What is masked, and how (replacements are ASCII; full-width input digits come ou
 * ``landline``: area code 010/02x/0xxx with a separator or in (half- or full-width) brackets,
   7–8 local digits, e.g. 010-1234-5678, (0571)88881234, 0571 8888 1234 → ``0571-****1234``
   (area code and last 4 kept). Without a separator only after a phone keyword (电话/座机/tel…).
-  Deliberately NOT masked: 400/800 numbers and 95xxx/96xxx hotlines — they are business
-  numbers (couriers' and platforms' service lines), public and useful to the arbiter.
+  Deliberately NOT masked (and protected from the other rules): 400/800 numbers, 95xxx/96xxx
+  hotlines and 5-digit service numbers such as 10086/11183/12315 — they are business numbers
+  (couriers' and platforms' service lines), public and useful to the arbiter.
 * ``id_card``: 18-character 身份证 numbers whose GB 11643 check character, province code and
   birth date are valid (so 18-digit ids of other kinds are left alone); 15-digit old-style
   numbers and numbers with a wrong check character only right after 身份证/证件号.
@@ -122,7 +123,7 @@ ROAD_ANCHORS = (
 )
 # …and estates/buildings, after which a bare number is a room (幸福小区501).
 ESTATE_ANCHORS = (
-    "小区", "社区", "花园", "公寓", "大厦", "广场", "家园", "新村", "新城", "大楼", "中心",
+    "小区", "社区", "花园", "公寓", "大厦", "广场", "家园", "新村", "新城", "大楼",
     "公馆", "华府", "名苑", "山庄", "宿舍", "苑", "园", "府", "庭", "居", "湾", "阁", "邸",
     "城", "坊", "区", "期",
 )
@@ -237,6 +238,11 @@ _ID_CARD = re.compile(_B + r"([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z*])")
 _CARD_GROUPED = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
 _CARD_RUN = re.compile(_B + r"[0-9]{16,19}" + _E)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+*@-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+# Business numbers, never personal: 400/800 service lines, 95xxx/96xxx hotlines (顺丰 95338)
+# and the 5-digit 10xxx-12xxx service numbers (10086, 11183, 12315).
+_HOTLINE = re.compile(
+    r"(?<![0-9*])(?:[48]00[- ]?[0-9]{3}[- ]?[0-9]{4}|9[56][0-9]{3,4}|1[0-2][0-9]{3})(?![0-9*])"
+)
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
 _PROTECTED_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,}")
 
@@ -413,6 +419,7 @@ _DETECTORS: tuple[tuple[PiiKind, Detector], ...] = (
 def _protected(norm: str) -> list[tuple[int, int]]:
     """Spans that must never be masked: ids after an order/waybill keyword, hex hashes."""
     spans = [m.span() for m in _HEX.finditer(norm) if any(c.isalpha() for c in m.group(0))]
+    spans += [m.span() for m in _HOTLINE.finditer(norm)]
     for m in _ID_CONTEXT.finditer(norm):
         spans.append(m.span("token"))
     return spans
