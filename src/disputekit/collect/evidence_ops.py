@@ -11,9 +11,11 @@ from typing import Literal
 
 from disputekit.case import Case, load_evidence, open_case, write_evidence
 from disputekit.collect.inspect import AnyFacts, inspect_file
+from disputekit.collect.screenshot import OCR_DIR, ScreenCase, store_text
 from disputekit.errors import InputFileError, UsageError
 from disputekit.models.evidence import EvidenceItem, EvidenceList
-from disputekit.models.facts import TrackingFacts
+from disputekit.models.facts import PhotoFacts, TrackingFacts
+from disputekit.models.screen import OcrText
 from disputekit.store.atomic import remove_stale_temps
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
@@ -63,6 +65,8 @@ def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor:
 
 
 def _auto_tag(case: Case, facts: AnyFacts, tag: str | None) -> str | None:
+    if isinstance(facts, PhotoFacts) and facts.tracking is not None:
+        facts = facts.tracking  # a tracking page read from a screenshot
     if tag or not isinstance(facts, TrackingFacts) or not facts.waybill:
         return tag
     if facts.waybill == case.facts.return_shipment.waybill:
@@ -80,7 +84,8 @@ def _parse_all(
         digest_before, _ = (None, 0) if not path.is_file() else sha256_file(path)
         facts = inspect_file(
             path, as_kind=as_kind, buyer=case.facts.buyer, seller=case.facts.seller,
-            courier=courier,
+            courier=courier, screen=screen_case(case), ocr_cache=case.paths.meta / OCR_DIR,
+            sha256=digest_before,
         )
         parsed.append((path, digest_before or "", facts))
     return parsed
@@ -129,6 +134,7 @@ def add_files(
         added = [o for o in outcomes if o.status == "added"]
         if added:
             write_evidence(case.paths, EvidenceList(next_number=number, items=items))
+            keep_screen_text(case, items[len(evidence.items):])
             case.audit.append(at, actor, "add", {"exhibits": [
                 {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind}
                 for i in items[len(evidence.items):]
@@ -167,3 +173,20 @@ def mark_messages(
         case.audit.append(at, actor, "unmark" if unmark else "mark",
                           {"exhibit": item.id, "messages": sorted(messages)})
     return updated
+
+
+def screen_case(case: Case) -> ScreenCase:
+    """What the case tells the screenshot readers (years of month-day times, nicknames)."""
+    f = case.facts
+    return ScreenCase(
+        ordered_at=f.ordered_at, shipped_at=f.shipped_at, requested_at=f.requested_at,
+        buyer=f.buyer, seller=f.seller, courier=f.shipment.courier, waybill=f.shipment.waybill,
+    )
+
+
+def keep_screen_text(case: Case, added: list[EvidenceItem]) -> None:
+    """Cache the OCR text of newly added screenshots (only once the add is recorded)."""
+    for item in added:
+        text = item.facts.get("text") if item.kind == "screenshot" else None
+        if text:
+            store_text(case.paths.meta / OCR_DIR, item.sha256, OcrText.model_validate(text))

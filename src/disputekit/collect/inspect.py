@@ -8,12 +8,15 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from disputekit.collect.parse.limits import MAX_VIDEO_BYTES
+from disputekit.collect.screenshot import ScreenCase
 from disputekit.errors import InputFileError
 from disputekit.kinds import KINDS, AnyFacts, Hints, for_sniffed, spec
-from disputekit.models.facts import ChatFacts
+from disputekit.models.facts import ChatFacts, PhotoFacts
 from disputekit.text.printable import BIDI, printable
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # one evidence file; larger is surely not a chat or photo
+# (videos: up to limits.MAX_VIDEO_BYTES)
 
 _UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI}]")
 _UNSAFE_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")
@@ -54,9 +57,11 @@ def check_input_path(path: Path) -> None:
             f"{shown} 是空文件（0 字节）。", f"{shown} is empty (0 bytes).",
             fix_zh="请重新导出或拍摄该证据。", fix_en="Export or capture the evidence again.",
         )
-    if size > MAX_INPUT_BYTES:
+    if size > MAX_INPUT_BYTES and (size > MAX_VIDEO_BYTES or not _is_video(path)):
+        limit = MAX_VIDEO_BYTES if _is_video(path) else MAX_INPUT_BYTES
         raise InputFileError(
-            f"{shown} 太大（{size} 字节）。", f"{shown} is too large ({size} bytes).",
+            f"{shown} 太大（{size} 字节，上限 {limit} 字节）。",
+            f"{shown} is too large ({size} bytes, at most {limit}).",
             fix_zh="请压缩或拆分后再添加。", fix_en="Compress or split it first.",
         )
     if not os.access(path, os.R_OK):
@@ -64,6 +69,16 @@ def check_input_path(path: Path) -> None:
             f"无法读取 {shown}(没有权限)。", f"Cannot read {shown} (permission denied).",
             fix_zh="请检查文件权限。", fix_en="Check the file's permissions.",
         )
+
+
+def _is_video(path: Path) -> bool:
+    """Videos may be larger than other evidence (limits.MAX_VIDEO_BYTES)."""
+    from disputekit.collect.sniff import sniff
+
+    try:
+        return sniff(path).kind == "video"
+    except InputFileError:
+        return False
 
 
 def detect_kind(path: Path) -> str:
@@ -127,10 +142,25 @@ def inspect_file(
     buyer: str | None = None,
     seller: str | None = None,
     courier: str | None = None,
+    screen: ScreenCase | None = None,
+    ocr_cache: Path | None = None,
+    sha256: str | None = None,
 ) -> AnyFacts:
-    """What disputekit reads from one file. Raises InputFileError for anything unusable."""
+    """What disputekit reads from one file. Raises InputFileError for anything unusable.
+
+    A screenshot's text is read too (OCR, offline; cached in ``ocr_cache`` by ``sha256``), and
+    what the page shows: ``screen`` gives the case's dates and nicknames that help read it.
+    """
     check_input_path(path)
-    return safe_facts(_parse_kind(path, as_kind, buyer, seller, courier))
+    facts = _parse_kind(path, as_kind, buyer, seller, courier)
+    if isinstance(facts, PhotoFacts) and facts.kind == "screenshot":
+        from disputekit.collect.screenshot import read_screenshot
+        from disputekit.store.hashing import sha256_file
+
+        context = screen or ScreenCase(buyer=buyer, seller=seller, courier=courier)
+        digest = sha256 or sha256_file(path)[0]
+        facts = read_screenshot(path, facts, digest, context, cache_dir=ocr_cache)
+    return safe_facts(facts)
 
 
 def _parse_kind(

@@ -5,11 +5,14 @@ Times are timezone-aware datetimes; JSON dumps them as ISO 8601 with the offset.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from disputekit.models.screen import OcrText, Source
 
 
 class Frozen(BaseModel):
@@ -87,6 +90,47 @@ class TrackingFacts(Frozen):
     warnings: list[str] = []
 
 
+# ------------------------------------------------------------------ what a screenshot reads as
+# The facts stored on a screenshot exhibit (PhotoFacts.text/reads_as/tracking/chat/refund): the
+# core's copy of what collect/screens' readers return, so that models never import a stage.
+
+TextStatus = Literal["read", "no_text", "unreadable", "failed"]
+ReadsAs = Literal["tracking", "chat", "refund"]
+CaptureBasis = Literal["taken_at", "file_time", "added_at"]
+
+
+class ScreenChat(Frozen):
+    """Messages read from a chat window (千牛 PC header lines, or phone bubbles)."""
+
+    layout: str
+    messages: list[Message]
+    sources: dict[str, Source] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ScreenRefund(Frozen):
+    """A refund detail page: id, amount, state and the countdown as a deadline."""
+
+    refund_id: str | None = None
+    amount: Decimal | None = None
+    state: str | None = None
+    requested_at: datetime | None = None
+    countdown: timedelta | None = None
+    deadline: datetime | None = Field(default=None, description="captured_at + countdown")
+    captured_at: datetime | None = None
+    captured_basis: CaptureBasis | None = Field(
+        default=None, description="where captured_at came from: image metadata, file time, time added")
+    sources: dict[str, Source] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ScreenTracking(TrackingFacts):
+    """A tracking page read from a screenshot: a tracking record plus where each value was read."""
+
+    sources: dict[str, Source] = Field(default_factory=dict)
+    waybills: list[str] = Field(default_factory=list, description="every waybill on the page")
+
+
 class PhotoFacts(Frozen):
     kind: Literal["photo", "screenshot"] = "photo"
     format: str
@@ -102,6 +146,13 @@ class PhotoFacts(Frozen):
     sharpness: float
     phash: str
     warnings: list[str] = []
+    # Screenshots only (collect/screenshot.py): the text read by OCR and what the page shows.
+    text_status: TextStatus | None = None
+    text: OcrText | None = None
+    reads_as: ReadsAs | None = None
+    tracking: ScreenTracking | None = None
+    chat: ScreenChat | None = None
+    refund: ScreenRefund | None = None
 
 
 class DocumentFacts(Frozen):

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from disputekit.case import Case, CasePaths, load_evidence, read_case_data, validate_case_data
+from disputekit.collect.screenshot import settings as ocr_settings
 from disputekit.models.case import CaseFile
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
@@ -52,7 +53,24 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         if spec.ground_specific and spec.id not in chosen:
             continue
         findings.extend(spec.fn(ctx))
+    findings = [_unless_misread(ctx, f) for f in findings]
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def _unless_misread(ctx: RuleContext, finding: Finding) -> Finding:
+    """A blocking finding that rests only on values read from images with low confidence is a
+    warning: a misread must never decide on its own (the agent confirms or corrects it)."""
+    if finding.severity != Severity.BLOCKING or not finding.exhibits:
+        return finding
+    limit = ocr_settings().decisive_confidence
+    cited = [e for e in ctx.exhibits if e.id in finding.exhibits]
+    if not cited or not all(e.read_from_image and e.low_confidence(limit) for e in cited):
+        return finding
+    return finding.model_copy(update={
+        "severity": Severity.WARNING,
+        "zh": finding.zh + "（依据的截图内容识别可信度低，暂作提醒；请核对截图。）",
+        "en": finding.en + " (It rests on values read from a screenshot with low confidence, so it is a warning until they are checked.)",
+    })
 
 
 def context_for(case: Case, profile: Profile, now: datetime, ground: str | None) -> RuleContext:
