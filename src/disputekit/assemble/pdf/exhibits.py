@@ -10,12 +10,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
-from disputekit.assemble.mask import mask
 from disputekit.assemble.pdf.dossier_data import DossierData, anchor
 from disputekit.assemble.pdf.labels import STATUS, t
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
 from disputekit.assemble.pdf.sections import FRAME_W, GRID, kv_table
 from disputekit.assemble.pdf.story import Writer
+from disputekit.assemble.pdf.text_layer import TextLayer, draw_text_layer, text_layer
 from disputekit.kinds import label, spec
 from disputekit.models.facts import (
     ChatFacts,
@@ -25,6 +25,7 @@ from disputekit.models.facts import (
     TrackingFacts,
     TrackingStatus,
 )
+from disputekit.privacy.pii import mask
 from disputekit.validate.rules.context import Exhibit
 
 ROLE_BG = {Role.BUYER: "#eaf2fd", Role.SELLER: "#eaf7ee", Role.SYSTEM: "#f2f2f2", Role.UNKNOWN: "#ffffff"}
@@ -126,11 +127,14 @@ def photo(w: Writer, d: DossierData, e: Exhibit, facts: PhotoFacts,
     taken = facts.taken_at.strftime("%Y-%m-%d %H:%M:%S %z") if facts.taken_at else "—"
     meta = kv_table(w, [(t("taken_at", lang), taken), (t("camera", lang), camera),
                         ("", f"{facts.width}×{facts.height} {facts.format}" + (f" · {facts.software}" if facts.software else ""))])
+    layer = text_layer(facts, e.item.marks)
+    if w.collecting and layer is not None:
+        w.note(*layer.texts)  # the invisible text layer's glyphs go into the font subset
     path, size = d.images.get(e.id), d.image_sizes.get(e.id)
     if w.collecting or path is None or size is None:
         return [meta]
     width, height = fitted_size(size, FRAME_W, FRAME_H - 75 * mm)
-    return [meta, w.space(2), KeepTogether([StampedImage(path, width, height, e.id, w, images)])]
+    return [meta, w.space(2), KeepTogether([StampedImage(path, width, height, e.id, w, images, layer)])]
 
 
 class StampedImage(Flowable):
@@ -142,10 +146,10 @@ class StampedImage(Flowable):
     """
 
     def __init__(self, path: Path, width: float, height: float, label: str, w: Writer,
-                 placements: list[ImagePlacement]) -> None:
+                 placements: list[ImagePlacement], layer: TextLayer | None = None) -> None:
         super().__init__()
         self.path, self.width, self.height = path, width, height
-        self.label, self.w, self.placements = label, w, placements
+        self.label, self.w, self.placements, self.layer = label, w, placements, layer
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         return self.width, self.height
@@ -155,6 +159,8 @@ class StampedImage(Flowable):
         self.placements.append(ImagePlacement(self.canv.getPageNumber(), x, y, self.width,
                                               self.height, self.path))
         h = self.height
+        if self.layer is not None:
+            draw_text_layer(self.canv, self.w.fonts, self.layer, self.width, self.height)
         self.canv.setFillColor(colors.HexColor("#b00020"))
         self.canv.rect(0, h - 16, 34, 16, stroke=0, fill=1)
         self.canv.setFillColor(colors.white)
