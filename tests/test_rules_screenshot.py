@@ -71,11 +71,41 @@ FIRES = [
           "E2: these values were read with low confidence", ("E2",)),
 ]
 
+def refund_shot(refund_id: str = "20250420001", read_deadline: str = "2025-04-25 10:02",
+                **case_kw: Any) -> Any:
+    """A refund detail page read from a screenshot, beside the usual chat and tracking."""
+    from datetime import timedelta
+
+    from disputekit.models.facts import ScreenRefund
+    from rulekit import case, t
+
+    reading = ScreenRefund(refund_id=refund_id, countdown=timedelta(days=4, hours=1, minutes=2),
+                           deadline=t(read_deadline), captured_at=t("2025-04-21 09:00"),
+                           captured_basis="file_time")
+    shot_facts = screenshot(text_status="read", text=OcrText(engine="test", lines=LINES),
+                            reads_as="refund", refund=reading)
+    return ctx(case(**case_kw), items(chat(), (tracking(), "shipment"), shot_facts))
+
+
+FIRES += [
+    Fires("screenshot.refund-page", "other-refund", lambda: refund_shot("20250499999"), W,
+          "E3 显示的退款编号 20250499999 与案件的退款编号 20250420001 不一致",
+          "E3 shows refund 20250499999, not this case's 20250420001", ("E3",)),
+    Fires("screenshot.refund-page", "no-deadline-in-case", lambda: refund_shot(deadline=None), W,
+          "E3 的倒计时推算处理期限约为 2025-04-25 10:02（按文件的修改时间计算，系从图片识别）",
+          "counted from the file's modification time; read from an image", ("E3",)),
+    Fires("screenshot.refund-page", "disagrees-with-case", lambda: refund_shot(read_deadline="2025-04-24 08:00"), W,
+          "E3 的倒计时推算的期限 2025-04-24 08:00（按文件的修改时间计算）与 case.toml 的 deadline 2025-04-25 10:02 不一致",
+          "but case.toml says 2025-04-25 10:02", ("E3",)),
+]
+
 QUIET = [
     Quiet("screenshot.read", "read", only_screenshot),
     Quiet("screenshot.read", "plain-photo-no-text", lambda: shot(text_status="no_text")),
     Quiet("screenshot.one-waybill", "one-waybill", only_screenshot),
     Quiet("screenshot.confidence", "confident", only_screenshot),
+    Quiet("screenshot.refund-page", "matches-case", refund_shot),
+    Quiet("screenshot.refund-page", "no-refund-page", only_screenshot),
 ]
 
 

@@ -40,6 +40,7 @@ class OcrSettings(BaseModel):
     min_side_px: int = Field(ge=1)
     min_sharpness: float = Field(ge=0)
     decisive_confidence: float = Field(ge=0, le=1)
+    deadline_tolerance_minutes: int = Field(ge=0)
     source: str
 
 

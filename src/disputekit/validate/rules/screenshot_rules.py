@@ -73,3 +73,38 @@ def confidence(ctx: RuleContext) -> list[Finding]:
             f"{e.id}: these values were read with low confidence and cannot decide a refusal on their own: {shown_en}. Check them against the screenshot.",
             [e.id]))
     return out
+
+
+BASIS = {"taken_at": ("截图的拍摄时间", "the screenshot's own capture time"),
+         "file_time": ("文件的修改时间", "the file's modification time"),
+         "added_at": ("添加证据的时间", "the time it was added")}
+
+
+@rule("screenshot.refund-page", W, zh="退款页截图与案件一致", en="Refund page screenshot matches the case",
+      source="issue 10: countdown read as a deadline as of the capture time; case.toml deadline wins")
+def refund_page(ctx: RuleContext) -> list[Finding]:
+    out = []
+    for e, f in _screens(ctx):
+        r = f.refund
+        if r is None:
+            continue
+        if r.refund_id and r.refund_id != ctx.case.refund_id:
+            out.append(make(W,
+                f"{e.id} 显示的退款编号 {r.refund_id} 与案件的退款编号 {ctx.case.refund_id} 不一致，请确认是否截错了页面。",
+                f"{e.id} shows refund {r.refund_id}, not this case's {ctx.case.refund_id}; check it is the right page.",
+                [e.id]))
+        if r.deadline is None or r.captured_basis is None:
+            continue
+        basis_zh, basis_en = BASIS[r.captured_basis]
+        when = f"{r.deadline.astimezone(ctx.case.requested_at.tzinfo):%Y-%m-%d %H:%M}"
+        if ctx.case.deadline is None:
+            out.append(make(W,
+                f"{e.id} 的倒计时推算处理期限约为 {when}（按{basis_zh}计算，系从图片识别）。请核对千牛倒计时后写入 case.toml 的 deadline。",
+                f"{e.id}'s countdown puts the deadline at about {when} (counted from {basis_en}; read from an image). Check the Qianniu countdown and put it in case.toml as deadline.",
+                [e.id]))
+        elif abs((ctx.case.deadline - r.deadline).total_seconds()) > settings().deadline_tolerance_minutes * 60:
+            out.append(make(W,
+                f"{e.id} 的倒计时推算的期限 {when}（按{basis_zh}计算）与 case.toml 的 deadline {ctx.case.deadline:%Y-%m-%d %H:%M} 不一致，请以千牛为准核对。",
+                f"{e.id}'s countdown gives {when} (counted from {basis_en}) but case.toml says {ctx.case.deadline:%Y-%m-%d %H:%M}; check against Qianniu.",
+                [e.id]))
+    return out
