@@ -151,3 +151,16 @@ def test_engine_failure_is_ocr_failed(monkeypatch: pytest.MonkeyPatch) -> None:
         engine.read(Image.new("RGB", (64, 64), "white"))
     assert failure.value.en == "Text recognition (OCR) failed: RuntimeError: onnx exploded."
     assert failure.value.zh.startswith("文字识别（OCR）失败")
+
+
+@pytest.mark.slow
+def test_tall_capture_is_read_in_strips_without_losing_or_doubling_lines() -> None:
+    sheet = screenkit.Sheet(1080, 5000, screenkit.LIGHT)
+    boundaries = [own_to for _, _, own_to in strips(1080, 5000)[:-1]]  # 1871, 3129
+    tops = sorted({*range(200, 4800, 600), *(round(b) - 100 for b in boundaries),
+                   *(round(b) - 25 for b in boundaries)})  # centred just above and below
+    for n, top in enumerate(tops):
+        sheet.text(80, top, f"第{n}行 快件已到达【杭州西湖文三】", 40)
+    found = [line.text for line in ocr_image(sheet.image).lines]
+    assert len(found) == len(tops)
+    assert [int(text[1 : text.index("行")]) for text in found] == list(range(len(tops)))

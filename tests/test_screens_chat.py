@@ -124,3 +124,20 @@ def test_drawn_chats_through_the_engine(theme: screenkit.Theme) -> None:
         assert reading.chat.layout == layout
         assert [m.role for m in reading.chat.messages] == [Role.BUYER, Role.SELLER, Role.BUYER]
         assert reading.chat.messages[2].text == "我没收到，我要退款"
+
+
+def test_live_qianniu_window_clock_headers_dated_by_separator() -> None:
+    rows = lines([
+        ("2025-04-19", (600, 20, 760, 40), 0.99),
+        ("tb_小明2021 23:58:10", (40, 60, 260, 80), 0.98), ("在吗", (40, 90, 100, 110), 0.99),
+        ("2025-04-20", (600, 130, 760, 150), 0.99),
+        ("悦家旗舰店:小林 00:01:02", (1000, 170, 1300, 190), 0.98),
+        ("亲，在的", (1150, 200, 1300, 220), 0.99),
+        ("好的 10:30 再说", (40, 240, 200, 260), 0.99),  # a message with a clock is not a header
+    ])
+    found = read(rows, CTX.model_copy(update={"width": 1366}))
+    assert [(m.sender, m.role, m.time) for m in found.messages] == [
+        ("tb_小明2021", Role.BUYER, at(2025, 4, 19, 23, 58, 10)),
+        ("悦家旗舰店:小林", Role.SELLER, at(2025, 4, 20, 0, 1, 2)),
+    ]
+    assert found.messages[1].text == "亲，在的好的 10:30 再说"

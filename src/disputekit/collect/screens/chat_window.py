@@ -13,6 +13,7 @@ Two layouts:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Literal
@@ -54,7 +55,7 @@ class ChatReading(Frozen):
 def read_chat(lines: Sequence[OcrLine], ctx: ScreenContext) -> ChatReading | None:
     """The messages on the page, or None when it shows none."""
     keep = [i for i in reading_order(lines) if not _chrome(lines[i].text)]
-    headers = {i: h for i in keep if (h := _header(lines[i].text)) is not None}
+    headers = {i: h for i in keep if (h := _header(lines[i].text, ctx)) is not None}
     if headers:
         return _header_layout(lines, keep, headers, ctx)
     return _bubble_layout(lines, keep, ctx)
@@ -66,15 +67,18 @@ def _chrome(text: str) -> bool:
     return plain in words.chrome or any(w in plain for w in words.system)
 
 
-def _header(text: str) -> tuple[str, Clock] | None:
-    """(sender, time) of a '千牛' header line: a name and a dated time, nothing else."""
+def _header(text: str, ctx: ScreenContext) -> tuple[str, Clock] | None:
+    """(sender, time) of a '千牛' header line: a name and a dated time, nothing else — or a
+    case nickname and a clock time (the live window dates them by separator lines)."""
     times = find_times(text)
-    if not times or not (times[0].has_date and times[0].has_clock):
+    if not times or not times[0].has_clock:
         return None
     clock = times[0]
     before, after = text[: clock.start].strip(), text[clock.end :].strip()
     name = before or after
     if (before and after) or not name or len(name) > 40:
+        return None
+    if not clock.has_date and _role(name, ctx) is Role.UNKNOWN:
         return None
     return name, clock
 
@@ -86,6 +90,7 @@ def _header_layout(lines: Sequence[OcrLine], keep: list[int],
     sources: dict[str, Source] = {}
     current: tuple[int, str, datetime | None] | None = None
     body: list[int] = []
+    day: Clock | None = None
 
     def flush() -> None:
         if current is None or not body:
@@ -102,7 +107,9 @@ def _header_layout(lines: Sequence[OcrLine], keep: list[int],
         if i in headers:
             flush()
             sender, clock = headers[i]
-            current, body = (i, sender, ctx.complete(clock)), []
+            current, body = (i, sender, _dated(clock, day, ctx)), []
+        elif (only := _date_line(lines[i].text)) is not None:
+            day = only
         elif current is not None:
             body.append(i)
     flush()
@@ -110,6 +117,22 @@ def _header_layout(lines: Sequence[OcrLine], keep: list[int],
         return None
     return ChatReading(layout="header", messages=messages, sources=sources,
                        warnings=_role_warnings(messages))
+
+
+def _date_line(text: str) -> Clock | None:
+    times = find_times(text)
+    if len(times) == 1 and times[0].has_date and not times[0].has_clock and is_only_time(text, times[0]):
+        return times[0]
+    return None
+
+
+def _dated(clock: Clock, day: Clock | None, ctx: ScreenContext) -> datetime | None:
+    """A header's time; a clock time takes the last date line above it, else the capture day."""
+    if clock.has_date:
+        return ctx.complete(clock)
+    if day is not None:
+        return ctx.complete(replace(day, hour=clock.hour, minute=clock.minute, second=clock.second))
+    return day_offset(clock, 0, ctx.captured_at) if ctx.captured_at else None
 
 
 def _similar(a: str | None, b: str | None) -> bool:
