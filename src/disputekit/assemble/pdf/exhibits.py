@@ -71,7 +71,8 @@ def chat(w: Writer, d: DossierData, e: Exhibit, facts: ChatFacts) -> list[Flowab
 
 def _screens_for(d: DossierData, e: Exhibit) -> list[str]:
     tag = e.item.tag or "shipment"
-    return [x.id for x in d.ctx.exhibits if x.facts.kind == "screenshot" and (x.item.tag or "shipment") == tag]
+    return [x.id for x in d.ctx.exhibits
+            if x.facts.kind == "screenshot" and x.id != e.id and (x.item.tag or "shipment") == tag]
 
 
 def tracking(w: Writer, d: DossierData, e: Exhibit, facts: TrackingFacts) -> list[Flowable]:
@@ -214,7 +215,22 @@ def tracking_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> lis
 
 
 def photo_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:
-    return photo(w, d, e, e.facts, out.images) if isinstance(e.facts, PhotoFacts) else []
+    if not isinstance(e.facts, PhotoFacts):
+        return []
+    return [*photo(w, d, e, e.facts, out.images), *screen_reading(w, d, e)]
+
+
+def screen_reading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
+    """Below a screenshot: what was read from it — the tracking record or the messages."""
+    record, messages = e.as_tracking(), e.as_chat()
+    if record is None and messages is None:
+        return []
+    story: list[Flowable] = [w.space(3), w.p(t("read_from_image", d.lang), "h2")]
+    if record is not None:
+        story += tracking(w, d, e, record)
+    if messages is not None:
+        story += chat(w, d, e, messages)
+    return story
 
 
 def document_page(w: Writer, d: DossierData, e: Exhibit, out: ExhibitOut) -> list[Flowable]:

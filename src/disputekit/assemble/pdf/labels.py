@@ -4,6 +4,23 @@ from __future__ import annotations
 
 L: dict[str, tuple[str, str]] = {
     "title": ("退款纠纷证据包", "Refund dispute evidence dossier"),
+    "title_review": ("退款纠纷证据包（内部复核版）", "Refund dispute dossier (internal review edition)"),
+    "title_submission": ("退款纠纷举证材料", "Refund dispute: the seller's evidence"),
+    "edition_note": ("本版供店铺内部复核，不要提交给平台；提交平台请用 submission.pdf。",
+                     "For the shop's internal review; do not send to the platform — submit submission.pdf."),
+    "facts": ("证据所示事实", "Facts the evidence shows"),
+    "facts_timeline_only": ("以下时间线列出各项证据所示的事件，每条注明证据编号。",
+                            "The timeline below lists what each exhibit shows, with its exhibit number."),
+    "reason_submitted": ("拒绝理由", "Reason for refusing"),
+    "changes": ("自上次复核以来的变化", "Changes since the last decision"),
+    "changes_none": ("自上次复核以来没有变化。", "Nothing changed since the last decision."),
+    "changes_unknown": ("上次复核时的状态快照缺失，无法比较。", "The state seen at the last decision is missing; no comparison."),
+    "changes_first": ("尚无复核决定，无可比较。", "No decision yet; nothing to compare."),
+    "added": ("新增证据", "Exhibits added"),
+    "removed": ("撤回证据", "Exhibits withdrawn"),
+    "changed_field": ("改动", "Changed"),
+    "hashes_note": ("原件未嵌入本版，只列其 SHA-256；原件保存在案件文件夹，归档 PDF/A 嵌入全部原件。",
+                    "Originals are not attached to this edition, only their SHA-256; they stay in the case folder and the archive PDF/A attaches them all."),
     "draft_banner": ("草稿 — 不可上传", "DRAFT — not for upload"),
     "platform": ("平台", "Platform"),
     "order": ("订单号", "Order"),
@@ -61,6 +78,7 @@ L: dict[str, tuple[str, str]] = {
     "signoff": ("复核记录", "Review sign-off"),
     "reviewer": ("复核人", "Reviewer"),
     "decision": ("结论", "Decision"),
+    "read_from_image": ("从截图识别的内容（OCR，以截图为准）", "Read from the screenshot (OCR; the image prevails)"),
     "decision_approve": ("批准", "approved"),
     "decision_return": ("退回", "returned"),
     "comment": ("意见", "Comment"),
@@ -106,3 +124,20 @@ def t(key: str, lang: str, **fmt: object) -> str:
 
 def all_label_texts() -> list[str]:
     return [text for pair in (*L.values(), *STATUS.values()) for text in pair]
+
+# Video exhibit pages (assemble/pdf/video_page.py).
+L.update({
+    "video_length": ("时长", "Length"),
+    "video_editing": ("编辑痕迹", "Editing"),
+    "video_edited_by": ("检测到编辑软件：{tool}", "Edited with {tool}"),
+    "video_not_edited": ("有设备原始标记，未发现编辑软件标记", "Device tags present; no editor signature found"),
+    "video_edit_unknown": ("无法判断", "Cannot tell"),
+    "video_truncated": ("文件不完整", "Truncated"),
+    "video_sheet": ("关键帧缩略图（每格下方为视频内时间）", "Keyframes (video time under each)"),
+    "video_no_frames": ("视频画面无法解码，未能生成缩略图。", "No frame could be decoded; no contact sheet."),
+    "video_marked_frame": ("标记画面 {at}", "Marked frame at {at}"),
+    "video_frame_missing": ("{at} 处的画面无法解码。", "The frame at {at} could not be decoded."),
+    "video_time_quicktime_creationdate": ("设备本地时间", "device local time"),
+    "video_time_creation_time_utc_offset": ("文件时间，按设备记录的时区", "file time in the device's offset"),
+    "video_time_creation_time": ("文件时间（UTC），按北京时间显示", "file time (UTC) shown in China time"),
+})
