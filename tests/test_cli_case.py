@@ -129,8 +129,9 @@ def test_add_rejects_unrecognisable_file(case: Path, tmp_path: Path) -> None:
     result = run("add", "CASE", str(junk))
     assert result.exit_code == 5
     assert result.output == (
-        "Error: Cannot tell what junk.bin is (not a chat export, tracking record, image or PDF). "
-        "If it is evidence, name its kind with --as (chat/tracking/photo/screenshot/document).\n"
+        "Error: Cannot tell what junk.bin is: it looks like binary data of an unknown format, "
+        "not a chat export, tracking record, image, video or PDF. "
+        "If it is evidence, name its kind with --as (chat/tracking/photo/screenshot/document/video).\n"
     )
     assert tree_snapshot(case) == before
 

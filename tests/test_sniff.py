@@ -53,7 +53,7 @@ def test_images_by_magic_whatever_the_name(tmp_path: Path, fmt: str, expected: s
         (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic", Sniffed("image", "heif")),
         (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", Sniffed("image", "avif")),
         (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1avif", Sniffed("image", "avif")),
-        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", Sniffed("unknown", "video")),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", Sniffed("video", "mp4")),
         (b"II+\x00\x08\x00\x00\x00", Sniffed("image", "tiff")),
         (b"MM\x00*\x00\x00\x00\x08", Sniffed("image", "tiff")),
         (b"junk before\n%PDF-1.7\n", Sniffed("pdf", "pdf")),
@@ -160,7 +160,7 @@ def test_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_kinds_constant() -> None:
-    assert set(KINDS) == {"photo", "screenshot", "image", "pdf", "chat", "tracking", "unknown"}
+    assert set(KINDS) == {"photo", "screenshot", "image", "pdf", "chat", "tracking", "video", "unknown"}
 
 
 @given(st.binary(min_size=1, max_size=2048))

@@ -6,6 +6,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,13 @@ class CasePaths:
 class Case:
     paths: CasePaths
     facts: CaseFile
-    evidence: EvidenceList
+    record: EvidenceList  # evidence.json as stored, withdrawn exhibits included
+
+    @cached_property
+    def evidence(self) -> EvidenceList:
+        """The exhibits in force. The one place withdrawn exhibits are left out: every rule,
+        the dossier, the upload bundle and the grounds read this; `list` reads ``record``."""
+        return self.record.in_force()
 
     @property
     def store(self) -> ObjectStore:
@@ -138,7 +145,7 @@ def load_evidence(path: Path) -> EvidenceList:
 def open_case(root: Path) -> Case:
     paths = CasePaths(root)
     facts = load_case_file(paths.case_toml)
-    return Case(paths=paths, facts=facts, evidence=load_evidence(paths.evidence))
+    return Case(paths=paths, facts=facts, record=load_evidence(paths.evidence))
 
 
 def case_toml_text(facts: CaseFile) -> str:

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, Field, TypeAdapter
 
 from disputekit.models.facts import ChatFacts, DocumentFacts, PhotoFacts, TrackingFacts
+from disputekit.models.video import VideoFacts
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,15 @@ TABLE: tuple[KindSpec, ...] = (
         exhibit="disputekit.assemble.pdf.exhibits:document_page",
         sniffed=("pdf",),
     ),
+    KindSpec(
+        "video", VideoFacts, "视频", "Video",
+        parse="disputekit.collect.parse.video_kind:read_video",
+        summary="disputekit.text.evidence:video_summary",
+        details="disputekit.text.evidence:video_details",
+        timeline="disputekit.assemble.timeline:video_events",
+        exhibit="disputekit.assemble.pdf.video_page:video_page",
+        sniffed=("video",),  # shown as frames: the dossier and upload bundle take stills
+    ),
 )
 
 SPECS: dict[str, KindSpec] = {spec.name: spec for spec in TABLE}
@@ -104,7 +114,7 @@ KindName = Literal[KINDS]  # type: ignore[valid-type]
 _MODELS = tuple(dict.fromkeys(spec.facts for spec in TABLE))  # photo and screenshot share one
 FactsUnion = Union[_MODELS]  # type: ignore[valid-type]  # noqa: UP007
 Facts = Annotated[FactsUnion, Field(discriminator="kind")]
-AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts  # for type checkers
+AnyFacts = ChatFacts | TrackingFacts | PhotoFacts | DocumentFacts | VideoFacts  # for type checkers
 FACTS_ADAPTER: TypeAdapter[Any] = TypeAdapter(Facts)
 
 

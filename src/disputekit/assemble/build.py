@@ -37,6 +37,7 @@ from disputekit.assemble.pdf.pdf_post import Attachment, finish_pdf, manifest_at
 from disputekit.assemble.pdf.story import Collector, Writer
 from disputekit.assemble.pdf.verify_pdf import verify_dossier
 from disputekit.assemble.timeline import build_timeline
+from disputekit.assemble.video_images import VideoStills, prepare_video_stills
 from disputekit.case import Case, open_case
 from disputekit.draft.reason import Draft, draft_reason
 from disputekit.errors import BlockingFindings, VerificationFailed
@@ -50,16 +51,23 @@ from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
 from disputekit.validate.check import NOT_FOR_ARCHIVE, check_case, context_for
 
+BUDGETED = (*IMAGE_KINDS, "video")  # attached while they fit the attachment budget
+MAX_ATTACHED_VIDEO = 256 * 1024 * 1024
+"""A video larger than this is never embedded in a PDF (embedding reads it into memory)."""
+
 
 def _attached(case: Case, budget: int | None) -> set[str]:
-    """Chat, tracking and PDF originals always; photos while they fit the budget (None = all).
+    """Chat, tracking and PDF originals always; photos and videos while they fit the budget
+    (None = all; videos over MAX_ATTACHED_VIDEO never).
 
     The working dossier must stay small enough to send around; the archive dossier (PDF/A)
     attaches everything. Originals not attached stay in the case's object store, hashed.
     """
     chosen, total = set(), 0
-    for item in sorted(case.evidence.items, key=lambda i: (i.kind in IMAGE_KINDS, i.size)):
-        photo = item.kind in IMAGE_KINDS
+    for item in sorted(case.evidence.items, key=lambda i: (i.kind in BUDGETED, i.size)):
+        photo = item.kind in BUDGETED
+        if item.kind == "video" and item.size > MAX_ATTACHED_VIDEO:
+            continue  # kept in the object store (and the archive's objects/), hashed
         if budget is None or not photo or total + item.size <= budget:
             chosen.add(item.id)
             total += item.size if photo else 0
@@ -119,6 +127,17 @@ def _image_jobs(case: Case, work: Path) -> list[tuple[str, Path, Path, int]]:
 
 
 Progress = Callable[[str, str], None]
+
+
+def _video_stills(case: Case, work: Path, progress: Progress) -> VideoStills:
+    """Contact sheets and marked frames of the video exhibits (decoded before layout)."""
+    videos = case.evidence.of_kind("video")
+    if not videos:
+        return VideoStills()
+    progress(f"读取 {len(videos)} 段视频的画面…", f"Reading frames of {len(videos)} video(s)…")
+    sources = {i.id: case.store.path_for(i.sha256) for i in videos}
+    return prepare_video_stills(videos, sources, work)
+
 BUILD_PREFIX = ".dk-build-"
 
 
@@ -185,8 +204,9 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         work = Path(tmp)
         jobs = _image_jobs(case, work)
         progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")
-        images = {ex: dest for ex, _, dest, _ in jobs}
-        sizes = _image_sizes(case, jobs)
+        stills = _video_stills(case, work, progress)
+        images = {**{ex: dest for ex, _, dest, _ in jobs}, **stills.images}
+        sizes = {**_image_sizes(case, jobs), **stills.sizes}
         if options.pdfa:
             attached = _attached(case, None)
         elif profile.privacy.attach_originals.value:

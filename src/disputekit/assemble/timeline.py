@@ -8,6 +8,7 @@ from datetime import datetime
 from disputekit.assemble.mask import mask
 from disputekit.kinds import spec
 from disputekit.models.facts import ChatFacts, PhotoFacts, TrackingFacts, TrackingStatus
+from disputekit.models.video import VideoFacts
 from disputekit.profiles.model import Privacy
 from disputekit.validate.rules.context import Exhibit, RuleContext
 
@@ -91,3 +92,12 @@ def photo_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
         return []
     caption = _clip(exhibit.item.caption or exhibit.item.name, 40)
     return [Event(facts.taken_at, f"拍摄：{caption}", f"Photo taken: {caption}", exhibit.id, "photo")]
+
+
+def video_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
+    facts = exhibit.facts
+    if not isinstance(facts, VideoFacts) or facts.taken_at is None:
+        return []
+    caption = _clip(mask(exhibit.item.caption or exhibit.item.name, privacy), 40)
+    return [Event(facts.taken_at, f"录像：{caption}", f"Video recorded: {caption}", exhibit.id,
+                  "video")]

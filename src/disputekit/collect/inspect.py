@@ -85,16 +85,32 @@ def detect_kind(path: Path) -> str:
     """The evidence kind of a file, from its content (never the extension)."""
     from disputekit.collect.sniff import sniff
 
-    found = for_sniffed(sniff(path).kind)
+    sniffed = sniff(path)
+    found = for_sniffed(sniffed.kind)
     if found is not None:
         return found.name
     names = "/".join(KINDS)
+    looks_zh, looks_en, fix_zh, fix_en = LOOKS_LIKE.get(sniffed.format, LOOKS_LIKE["binary"])
     raise InputFileError(
-        f"无法识别 {path.name} 的文件类型（不是聊天记录、物流记录、图片或 PDF）。",
-        f"Cannot tell what {path.name} is (not a chat export, tracking record, image or PDF).",
-        fix_zh=f"如确为证据，请用 --as 指定类型（{names}）。",
-        fix_en=f"If it is evidence, name its kind with --as ({names}).",
+        f"无法识别 {path.name} 的文件类型：看起来是{looks_zh}，"
+        "不是聊天记录、物流记录、图片、视频或 PDF。",
+        f"Cannot tell what {path.name} is: it looks like {looks_en}, not a chat export, "
+        "tracking record, image, video or PDF.",
+        fix_zh=f"{fix_zh}如确为证据，请用 --as 指定类型（{names}）。",
+        fix_en=f"{fix_en}If it is evidence, name its kind with --as ({names}).",
     )
+
+
+LOOKS_LIKE: dict[str, tuple[str, str, str, str]] = {
+    "zip": ("ZIP 压缩包", "a ZIP archive", "请先解压，逐个添加其中的文件。",
+            "Unpack it and add the files inside. "),
+    "ole2": ("旧版 Office 文件（.xls/.doc）", "an old Office file (.xls/.doc)",
+             "聊天记录请另存为 .xlsx 或 CSV。", "Save a chat export as .xlsx or CSV. "),
+    "video": ("无法识别的 ISO 媒体文件", "an ISO media file of an unknown kind",
+              "视频请用手机导出的 MP4/MOV。", "Add the phone's MP4/MOV for a video. "),
+    "binary": ("未知格式的二进制数据", "binary data of an unknown format", "", ""),
+}
+"""What an unrecognised file looked like (``sniff`` format) and what to do about it."""
 
 
 def safe_facts(facts: AnyFacts) -> AnyFacts:

@@ -17,7 +17,7 @@ from typing import Literal, get_args
 from disputekit.collect.parse.limits import SNIFF_BYTES
 from disputekit.errors import InputFileError
 
-Kind = Literal["photo", "screenshot", "image", "pdf", "chat", "tracking", "unknown"]
+Kind = Literal["photo", "screenshot", "image", "pdf", "chat", "tracking", "video", "unknown"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 """Every evidence kind; ``--as`` overrides choose among these."""
 
@@ -40,6 +40,7 @@ _HEIF_BRANDS = frozenset(
 )
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})  # "some HEIF image": HEVC or AV1
+_QUICKTIME_BOXES = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")  # QuickTime without ftyp
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _TEXT_CONTROLS = frozenset(range(32)) - {9, 10, 12, 13, 27}
 _JSON_START = re.compile(r"\A\s*(?://[^\n]*\n\s*|/\*.*?\*/\s*)*[\[{]", re.S)
@@ -82,6 +83,11 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("image", fmt)
     if fmt == "pdf":
         return Sniffed("pdf", "pdf")
+    if fmt == "video" or (fmt is None and head[4:8] in _QUICKTIME_BOXES):
+        from disputekit.collect.parse.video import container_format, looks_like_video
+
+        if looks_like_video(head):
+            return Sniffed("video", container_format(head))
     if fmt == "zip" and b"xl/" in head:
         return Sniffed("chat", "xlsx")
     if fmt is not None:
@@ -181,7 +187,26 @@ def classify_text(text: str) -> Sniffed:
     fmt = "json" if is_json else "csv" if _looks_csv(text) else "text"
     if _TRACKING_FORMAT.search(text) or all(key.search(text) for key in _KUAIDI100_KEYS):
         return Sniffed("tracking", fmt)
+    if fmt == "csv" and _tracking_csv(text):
+        return Sniffed("tracking", "csv")
     return Sniffed("chat", fmt)
+
+
+def _tracking_csv(text: str) -> bool:
+    """A CSV whose first row is a tracking header (时间,描述[,地点]) and names no sender, or
+    a headerless one whose rows start with a time (chat tables always have a header)."""
+    import csv
+
+    from disputekit.collect.parse.chat_table import HEADER_ALIASES
+    from disputekit.collect.parse.tracking_formats import csv_columns
+
+    line = text.lstrip("\ufeff").splitlines()[0]
+    delimiter = "\t" if line.count("\t") > line.count(",") else ","
+    first = next(csv.reader([line], delimiter=delimiter), [])
+    cells = {c.strip().replace(" ", "").casefold() for c in first}
+    if cells & set(HEADER_ALIASES["sender"]):
+        return False
+    return csv_columns(first) is not None
 
 
 def _looks_csv(text: str) -> bool:

@@ -12,7 +12,7 @@ from disputekit.kinds import KINDS, KindName
 EVIDENCE_SCHEMA_VERSION = 1
 
 Kind = KindName  # the kinds table is the one list of evidence kinds
-__all__ = ["KINDS", "EvidenceItem", "EvidenceList", "Kind"]
+__all__ = ["KINDS", "EvidenceItem", "EvidenceList", "Kind", "Withdrawal"]
 
 Tag = Literal[
     "shipment",  # tracking of the seller's shipment
@@ -26,6 +26,17 @@ Tag = Literal[
 TAGS: tuple[str, ...] = (
     "shipment", "return", "before_shipment", "returned_item", "listing", "agreement", "other",
 )
+
+
+class Withdrawal(BaseModel):
+    """Why and when an exhibit was withdrawn. The exhibit leaves every rule and output; its
+    original, its entry here and its audit history stay, and its id is never reused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: datetime
+    by: str
+    reason: str
 
 
 class EvidenceItem(BaseModel):
@@ -42,6 +53,14 @@ class EvidenceItem(BaseModel):
     tag: Tag | None = None
     facts: dict[str, Any]
     marks: list[int] = Field(default_factory=list, description="key chat messages (1-based)")
+    frames: list[float] = Field(
+        default_factory=list, description="marked video frames (seconds), shown large"
+    )
+    typed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="facts typed by the agent (`disputekit facts`); already applied to `facts`",
+    )
+    withdrawn: Withdrawal | None = None
 
 
 class EvidenceList(BaseModel):
@@ -59,3 +78,12 @@ class EvidenceList(BaseModel):
 
     def of_kind(self, *kinds: str) -> list[EvidenceItem]:
         return [item for item in self.items if item.kind in kinds]
+
+    def in_force(self) -> EvidenceList:
+        """The list without withdrawn exhibits: what every rule and output sees."""
+        if not any(item.withdrawn for item in self.items):
+            return self
+        return self.model_copy(update={"items": [i for i in self.items if not i.withdrawn]})
+
+    def withdrawn_items(self) -> list[EvidenceItem]:
+        return [item for item in self.items if item.withdrawn]

@@ -46,6 +46,30 @@ def document_summary(facts: dict[str, Any]) -> str:
     return f"PDF, {facts.get('pages')} " + pick("页", "pages") + f", {text}"
 
 
+def clock(seconds: float) -> str:
+    """``mm:ss`` (``h:mm:ss`` from one hour), like a player's clock."""
+    minutes, sec = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{sec:02d}" if hours else f"{minutes:02d}:{sec:02d}"
+
+
+def video_summary(facts: dict[str, Any]) -> str:
+    taken = facts.get("taken_at") or pick("无拍摄时间", "no capture time")
+    device = " ".join(str(x) for x in (facts.get("make"), facts.get("model")) if x)
+    edited = pick(f"，经 {facts['edited_by']} 编辑", f", edited with {facts['edited_by']}") \
+        if facts.get("edited") else ""
+    cut = pick("，文件不完整", ", truncated") if facts.get("truncated") else ""
+    length = float(facts.get("duration_s") or 0)
+    return (f"{facts.get('width')}×{facts.get('height')} {facts.get('format')}, {length:.0f} s, "
+            f"{taken}" + (f", {device}" if device else "") + edited + cut)
+
+
+def video_details(facts: dict[str, Any]) -> list[str]:
+    keys = ("rotation", "fps", "video_codec", "audio_codec", "taken_at_source", "encoder",
+            "software", "handler")
+    return [f"{key}: {facts[key]}" for key in keys if facts.get(key) not in (None, "", 0)]
+
+
 def key_facts(facts: dict[str, Any]) -> str:
     """One line of the facts that matter most for each kind (the kinds table's ``summary``)."""
     found = SPECS.get(str(facts.get("kind")))
@@ -76,6 +100,16 @@ def evidence_rows(items: Sequence[EvidenceItem]) -> list[str]:
         )
         if item.marks:
             rows.append("      " + pick("重点消息：", "key messages: ") + ", ".join(map(str, item.marks)))
+        if item.frames:
+            rows.append("      " + pick("标记画面：", "marked frames: ")
+                        + ", ".join(clock(t) for t in item.frames))
+        if item.typed:
+            typed = ", ".join(f"{k}={v}" for k, v in item.typed.items())
+            rows.append("      " + pick("代理人录入：", "typed by the agent: ") + typed)
+        if item.withdrawn:
+            w = item.withdrawn
+            rows.append("      " + pick(f"已撤回（{w.at:%Y-%m-%d %H:%M}，{w.by}）：{w.reason}",
+                                         f"withdrawn ({w.at:%Y-%m-%d %H:%M}, {w.by}): {w.reason}"))
     return rows
 
 

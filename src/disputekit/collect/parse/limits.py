@@ -22,6 +22,12 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest file we open. Phone photos are 2-15 MB, long chat exports or scanned PDFs
 rarely 100 MB; anything above 256 MB is a video or an archive in disguise."""
 
+MAX_VIDEO_BYTES = 4 * 1024 * 1024 * 1024
+"""Largest video file we take. An unboxing or outbound video of 2 hours at a phone's
+1080p bitrate is about 2 GB; 4 GiB is the largest file a phone can export to FAT32 storage.
+Only box headers, the index and a few frames are ever read (never the whole file), but the
+original is copied into the case, so this bounds the disk it costs."""
+
 MAX_FRAMES_SCANNED = 200
 """Frames of an animation we step through to validate their headers (a GIF frame may
 claim an extent far beyond its canvas). Only the first frame is ever shown."""

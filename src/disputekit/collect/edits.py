@@ -1,0 +1,247 @@
+"""Corrections that destroy nothing: withdraw an exhibit, retag or recaption it, type facts a
+record lacks, mark video frames. Every edit is one audit entry whose ``details`` are enough to
+replay it (``REDUCERS``: action → pure function of the evidence list and the entry)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from disputekit.case import Case, load_evidence, open_case, write_evidence
+from disputekit.collect.evidence_ops import _safe_caption, recover_after_crash
+from disputekit.collect.parse.waybill import normalize_waybill, resolve_courier, waybill_plausible
+from disputekit.errors import UsageError
+from disputekit.models.evidence import EvidenceItem, EvidenceList, Withdrawal
+from disputekit.store.lock import case_lock
+
+Entry = dict[str, Any]
+Reducer = Callable[[EvidenceList, Entry], EvidenceList]
+
+
+# ------------------------------------------------------------------------------ pure reducers
+def _replace(evidence: EvidenceList, updated: EvidenceItem) -> EvidenceList:
+    items = [updated if i.id == updated.id else i for i in evidence.items]
+    return evidence.model_copy(update={"items": items})
+
+
+def _item(evidence: EvidenceList, entry: Entry) -> EvidenceItem:
+    exhibit = str(entry["details"]["exhibit"])
+    item = evidence.by_id(exhibit)
+    if item is None:
+        raise KeyError(exhibit)
+    return item
+
+
+def reduce_withdraw(evidence: EvidenceList, entry: Entry) -> EvidenceList:
+    item = _item(evidence, entry)
+    gone = Withdrawal(at=entry["at"], by=entry["actor"], reason=entry["details"]["reason"])
+    return _replace(evidence, item.model_copy(update={"withdrawn": gone}))
+
+
+def reduce_tag(evidence: EvidenceList, entry: Entry) -> EvidenceList:
+    """``tag``/``caption`` null = unchanged; an empty caption clears it."""
+    item = _item(evidence, entry)
+    details = entry["details"]
+    update: dict[str, Any] = {}
+    if details.get("tag") is not None:
+        update["tag"] = details["tag"]
+    if details.get("caption") is not None:
+        update["caption"] = details["caption"] or None
+    return _replace(evidence, item.model_copy(update=update))
+
+
+def tracking_with(facts: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """A tracking record's facts with typed courier/waybill applied (name and plausibility
+    recomputed from them)."""
+    out = dict(facts)
+    if fields.get("courier") is not None:
+        known = resolve_courier(fields["courier"])
+        out["courier"] = known.code if known else fields["courier"]
+        out["courier_name"] = known.name_zh if known else None
+    if fields.get("waybill") is not None:
+        out["waybill"] = fields["waybill"]
+    if out.get("waybill"):
+        out["waybill_plausible"] = waybill_plausible(out.get("courier"), out["waybill"])
+    return out
+
+
+def reduce_facts(evidence: EvidenceList, entry: Entry) -> EvidenceList:
+    item = _item(evidence, entry)
+    fields = {k: v for k, v in entry["details"]["fields"].items() if v is not None}
+    typed = {**item.typed, **fields}
+    facts = tracking_with(item.facts, fields)
+    return _replace(evidence, item.model_copy(update={"typed": typed, "facts": facts}))
+
+
+def reduce_mark(evidence: EvidenceList, entry: Entry) -> EvidenceList:
+    """``mark``/``unmark``: chat messages (``messages``) or video frames (``frames``, s)."""
+    item = _item(evidence, entry)
+    details, update = entry["details"], {}
+    for key in ("messages", "frames"):
+        if key in details:
+            field = "marks" if key == "messages" else "frames"
+            have, given = set(getattr(item, field)), set(details[key])
+            update[field] = sorted(have - given if entry["action"] == "unmark" else have | given)
+    return _replace(evidence, item.model_copy(update=update))
+
+
+REDUCERS: dict[str, Reducer] = {
+    "withdraw": reduce_withdraw,
+    "tag": reduce_tag,
+    "facts": reduce_facts,
+    "mark": reduce_mark,
+    "unmark": reduce_mark,
+}
+
+
+# ------------------------------------------------------------------------------ checks
+def _not_found(exhibit: str) -> UsageError:
+    return UsageError(
+        f"{exhibit} 不是本案的证据。", f"{exhibit} is not an exhibit of this case.",
+        fix_zh="用 disputekit list 查看证据编号。", fix_en="See `disputekit list` for ids.",
+    )
+
+
+def _withdrawn(item: EvidenceItem) -> UsageError:
+    reason = item.withdrawn.reason if item.withdrawn else ""
+    return UsageError(
+        f"{item.id} 已撤回（{reason}），不能再修改。",
+        f"{item.id} was withdrawn ({reason}) and cannot be changed.",
+        fix_zh="如需使用该文件，请用 disputekit add 重新添加（会得到新的编号）。",
+        fix_en="To use the file again, add it anew with `disputekit add` (it gets a new id).",
+    )
+
+
+def in_force_item(evidence: EvidenceList, exhibit: str) -> EvidenceItem:
+    """The exhibit, which must exist and not be withdrawn."""
+    item = evidence.by_id(exhibit)
+    if item is None:
+        raise _not_found(exhibit)
+    if item.withdrawn:
+        raise _withdrawn(item)
+    return item
+
+
+def _apply(case: Case, action: str, details: dict[str, Any], at: datetime, actor: str,
+           evidence: EvidenceList) -> EvidenceList:
+    """Apply one edit through its reducer, write evidence.json, then the audit entry."""
+    entry = {"at": at.isoformat(), "actor": actor, "action": action, "details": details}
+    updated = REDUCERS[action](evidence, entry)
+    write_evidence(case.paths, updated)
+    case.audit.append(at, actor, action, details)
+    return updated
+
+
+def _locked_edit(
+    root: Path, exhibit: str, at: datetime, actor: str,
+    plan: Callable[[Case, EvidenceItem], list[tuple[str, dict[str, Any]]]],
+) -> EvidenceItem:
+    case = open_case(root)
+    with case_lock(case.paths.meta):
+        evidence = load_evidence(case.paths.evidence)
+        recover_after_crash(case, evidence, at, actor)
+        item = in_force_item(evidence, exhibit)
+        for action, details in plan(case, item):
+            evidence = _apply(case, action, details, at, actor, evidence)
+        found = evidence.by_id(item.id)
+        assert found is not None, "reducers never remove an item"
+        return found
+
+
+# ------------------------------------------------------------------------------ public
+def withdraw_exhibit(root: Path, exhibit: str, reason: str, *, at: datetime,
+                     actor: str) -> EvidenceItem:
+    """Withdraw an exhibit: it leaves every rule and output; nothing is deleted."""
+    why = _safe_caption(reason)
+    if not why:
+        raise UsageError(
+            "撤回证据需要说明原因（--reason）。", "Withdrawing an exhibit needs a reason (--reason).",
+            fix_zh='例如：--reason "其他订单的照片"', fix_en='e.g. --reason "photo of another order"',
+        )
+    return _locked_edit(root, exhibit, at, actor, lambda case, item: [
+        ("withdraw", {"exhibit": item.id, "reason": why})])
+
+
+def tag_exhibit(root: Path, exhibit: str, *, tag: str | None, caption: str | None,
+                at: datetime, actor: str) -> EvidenceItem:
+    """Change an exhibit's tag and/or caption (an empty caption removes it)."""
+    if tag is None and caption is None:
+        raise UsageError(
+            "请给出 --tag 或 --caption。", "Give --tag and/or --caption.",
+            fix_zh="例如：disputekit tag CASE E4 --tag returned_item",
+            fix_en="e.g. disputekit tag CASE E4 --tag returned_item",
+        )
+    shown = None if caption is None else (_safe_caption(caption) or "")
+    return _locked_edit(root, exhibit, at, actor, lambda case, item: [
+        ("tag", {"exhibit": item.id, "tag": tag, "caption": shown})])
+
+
+def _link_tag(case: Case, item: EvidenceItem, waybill: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """An untagged tracking record whose waybill is the case's return/shipment waybill."""
+    if item.tag or not waybill:
+        return []
+    for tag, shipment in (("return", case.facts.return_shipment),
+                          ("shipment", case.facts.shipment)):
+        if shipment.waybill and normalize_waybill(shipment.waybill) == waybill:
+            return [("tag", {"exhibit": item.id, "tag": tag, "caption": None})]
+    return []
+
+
+def type_facts(root: Path, exhibit: str, *, courier: str | None, waybill: str | None,
+               at: datetime, actor: str) -> EvidenceItem:
+    """Courier and/or waybill of a tracking record, typed by the agent (shown as such)."""
+    fields = typed_fields(courier, waybill)
+
+    def plan(case: Case, item: EvidenceItem) -> list[tuple[str, dict[str, Any]]]:
+        if item.kind != "tracking":
+            raise UsageError(
+                f"{item.id} 不是物流记录，只有物流记录可以录入快递公司和运单号。",
+                f"{item.id} is not a tracking record; only tracking records take a courier "
+                "and waybill.",
+                fix_zh="用 disputekit list 查看证据种类。", fix_en="See kinds with `disputekit list`.",
+            )
+        steps = [("facts", {"exhibit": item.id, "fields": fields, "typed": True})]
+        return steps + _link_tag(case, item, fields.get("waybill"))
+
+    return _locked_edit(root, exhibit, at, actor, plan)
+
+
+def typed_fields(courier: str | None, waybill: str | None) -> dict[str, str | None]:
+    courier = (courier or "").strip() or None
+    number = normalize_waybill(waybill) if waybill and waybill.strip() else None
+    if courier is None and number is None:
+        raise UsageError(
+            "请给出 --courier 或 --waybill。", "Give --courier and/or --waybill.",
+            fix_zh="例如：disputekit facts CASE E3 --courier 中通 --waybill 73512345678901",
+            fix_en="e.g. disputekit facts CASE E3 --courier zhongtong --waybill 73512345678901",
+        )
+    known = resolve_courier(courier) if courier else None
+    return {"courier": known.code if known else courier, "waybill": number}
+
+
+def mark_frames(root: Path, exhibit: str, seconds: list[float], *, at: datetime, actor: str,
+                unmark: bool = False) -> EvidenceItem:
+    """Mark (or unmark) moments of a video exhibit; the dossier shows those frames large."""
+
+    def plan(case: Case, item: EvidenceItem) -> list[tuple[str, dict[str, Any]]]:
+        if item.kind != "video":
+            raise UsageError(
+                f"{item.id} 不是视频证据，--at 只用于视频。",
+                f"{item.id} is not a video exhibit; --at is for videos.",
+                fix_zh="聊天记录用 --message 标记消息序号。",
+                fix_en="For a chat, mark message numbers with --message.",
+            )
+        duration = float(item.facts.get("duration_s") or 0)
+        late = [s for s in seconds if duration and s > duration]
+        if late:
+            raise UsageError(
+                f"时间点超出视频长度（{duration:.0f} 秒）：{late}。",
+                f"Time past the end of the video ({duration:.0f} s): {late}.",
+                fix_zh="用 disputekit inspect 查看视频时长。",
+                fix_en="See the duration with `disputekit inspect`.",
+            )
+        return [("unmark" if unmark else "mark", {"exhibit": item.id, "frames": sorted(seconds)})]
+
+    return _locked_edit(root, exhibit, at, actor, plan)
