@@ -2,11 +2,15 @@
 
 Generates a case with N photos 4000×3000 (~4.5 MB JPEG each), a 2,000-message chat, 5 PNG
 screenshots and a tracking record; times img2pdf wrapping the same JPEGs losslessly, then the
-dossier build, each in a fresh subprocess (median of --runs), and prints the ratio, the
-dossier size and the peak RSS of the build process and of its image workers.
+build (dossier **and** upload bundle, as `disputekit build` does), each in a fresh subprocess,
+alternating, median of --runs. A "first" build runs with an empty glyph cache
+(``DISPUTEKIT_CACHE_DIR`` pointing at a new folder), a "second" build with the cache the
+first one filled. Prints one table row per photo count: photos, build s (first/second),
+img2pdf s, ratio, dossier MB, peak RSS of the build process and of its largest worker.
 
-    python benchmarks/bench_build.py --photos 50 --runs 3
+    python benchmarks/bench_build.py --photos 20 50 --runs 3
     python benchmarks/bench_build.py --photos 200 --runs 1     # memory stays flat?
+    python benchmarks/bench_build.py --photos 20 --keep /tmp/case20   # keep the case to profile
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ from disputekit.assemble.build import build_dossier
 from disputekit.clock import parse_time
 from disputekit.models.build import BuildOptions
 r = build_dossier(Path(sys.argv[1]), BuildOptions(now=parse_time('2025-04-21T09:00:00+08:00'),
-                  out_dir=Path(sys.argv[2]), upload=False, draft=True, jobs=2))
+                  out_dir=Path(sys.argv[2]), upload=sys.argv[3] == "1", draft=True, jobs=2))
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 # VmHWM is this process's own peak (ru_maxrss would include the parent's pages at fork)
 own = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
@@ -98,38 +102,78 @@ print(json.dumps({"pages": r.pages, "bytes": r.dossier.stat().st_size, "worker_r
 """
 
 
+def run_build(case: Path, out: Path, cache: Path, upload: bool) -> tuple[float, dict]:
+    env = {**os.environ, "DISPUTEKIT_CACHE_DIR": str(cache)}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", BUILD, str(case), str(out), "1" if upload else "0"],
+                          capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{proc.stderr[-3000:]}")
+    # rss_kib is measured inside the child (VmHWM): ru_maxrss counts the parent's pages present
+    # at fork time (the generator above holds large arrays), which are not the build's
+    return elapsed, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(root: Path, photos: int, runs: int, upload: bool) -> dict[str, float]:
+    t0 = time.perf_counter()
+    if (root / "case").is_dir():  # --keep of an earlier run: reuse the generated case
+        case, jpegs = root / "case", sorted((root / "media").glob("IMG_*.jpg"))
+    else:
+        case, jpegs = make_case(root, photos)
+    print(f"generated case with {photos} photos in {time.perf_counter() - t0:.1f} s "
+          f"({sum(p.stat().st_size for p in jpegs) / len(jpegs) / 1e6:.2f} MB per JPEG)", flush=True)
+    floor, first, second, rss, workers, info = [], [], [], [], [], {}
+    for _run in range(runs):
+        t, _ = timed([sys.executable, "-c",
+                      "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
+                      str(root / "floor.pdf"), *map(str, jpegs)])
+        floor.append(t)
+        cache = Path(tempfile.mkdtemp(dir=root, prefix="cache"))  # empty: a first build
+        t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)
+        first.append(t)
+        rss.append(info["rss_kib"])
+        workers.append(info["worker_rss_kib"])
+        t, _ = timed([sys.executable, "-c",
+                      "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
+                      str(root / "floor.pdf"), *map(str, jpegs)])
+        floor.append(t)
+        t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)  # the cache is warm now
+        second.append(t)
+        rss.append(info["rss_kib"])
+    f, b1, b2 = (statistics.median(x) for x in (floor, first, second))
+    return {"photos": photos, "first": b1, "second": b2, "floor": f, "ratio": b1 / f,
+            "ratio2": b2 / f, "mb": info["bytes"] / 1e6, "pages": info["pages"],
+            "rss": max(rss) / 1024, "worker": max(workers) / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--photos", type=int, default=50)
+    parser.add_argument("--photos", type=int, nargs="+", default=[50])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-upload", action="store_true", help="dossier only (no upload bundle)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="generate the (first) case here and keep it, e.g. to profile")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        t0 = time.perf_counter()
-        case, jpegs = make_case(root, args.photos)
-        print(f"generated case with {args.photos} photos in {time.perf_counter() - t0:.1f} s "
-              f"({sum(p.stat().st_size for p in jpegs) / len(jpegs) / 1e6:.2f} MB per JPEG)")
-        floor, builds, rss, info = [], [], [], {}
-        for run in range(args.runs):
-            t, _ = timed([sys.executable, "-c",
-                          "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
-                          str(root / "floor.pdf"), *map(str, jpegs)])
-            floor.append(t)
-            out = root / f"out{run}"
-            start = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", BUILD, str(case), str(out)],
-                                  capture_output=True, text=True, check=True)
-            builds.append(time.perf_counter() - start)
-            info = json.loads(proc.stdout.strip().splitlines()[-1])
-            # measured inside the child (VmHWM): ru_maxrss counts the parent's pages present at
-            # fork time (the generator above holds large arrays), which are not the build's
-            rss.append(info["rss_kib"])
-        f, b = statistics.median(floor), statistics.median(builds)
-        print(f"img2pdf (lossless, I/O floor): median {f:.2f} s over {args.runs} runs")
-        print(f"dossier build:                 median {b:.2f} s  → ratio {b / f:.2f}× (target ≤ 2.5×)")
-        print(f"dossier: {info['pages']} pages, {info['bytes'] / 1e6:.2f} MB (target ≤ 12 MB)")
-        print(f"peak RSS: build process {statistics.median(rss) / 1024:.0f} MB, "
-              f"largest image worker {info['worker_rss_kib'] / 1024:.0f} MB (target ≤ 200 MB)")
+    rows = []
+    for photos in args.photos:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            if args.keep is not None:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                root, args.keep = args.keep, None
+            rows.append(measure(root, photos, args.runs, not args.no_upload))
+    print(f"\nmedians of {args.runs} runs, img2pdf alternating with each build "
+          f"({'dossier only' if args.no_upload else 'dossier + upload bundle'})")
+    print("| photos | build s (first) | build s (second, cached) | second/first | img2pdf s "
+          "| ratio first (second) | dossier MB (per photo) | peak RSS MB (worker) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['photos']} | {r['first']:.2f} | {r['second']:.2f} | {r['second'] / r['first']:.0%} "
+              f"| {r['floor']:.2f} | {r['ratio']:.2f}× ({r['ratio2']:.2f}×) "
+              f"| {r['mb']:.2f} ({r['mb'] / r['photos']:.3f}) | {r['rss']:.0f} ({r['worker']:.0f}) |")
+    print("targets: ratio ≤ 3.0× at 20 photos, ≤ 2.0× at 50, ≤ 1.8× at 200; second ≤ 60 % of first; "
+          "≤ 0.24 MB per photo; RSS ≤ 200 MB at 50, ≤ +10 % at 200")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,18 @@ import pytest
 from disputekit.i18n import set_lang
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The glyph cache of this test session, not the user's (~/.cache/disputekit)."""
+    previous = os.environ.get("DISPUTEKIT_CACHE_DIR")
+    os.environ["DISPUTEKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        del os.environ["DISPUTEKIT_CACHE_DIR"]
+    else:
+        os.environ["DISPUTEKIT_CACHE_DIR"] = previous
 
 
 @pytest.fixture(autouse=True)

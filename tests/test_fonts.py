@@ -333,6 +333,28 @@ def test_same_text_gives_identical_pdf_bytes():
     assert _canvas_pdf(SAMPLES, [_prepared(SAMPLES)]) == _canvas_pdf(SAMPLES, [_prepared(SAMPLES)])
 
 
+def _fresh_pdf(lines: list[str]) -> bytes:
+    """A PDF whose subsets are built now (not reused from reportlab's per-process registry)."""
+    prefixes = tuple(f"{s.ps_name}-DK" for s in (fontbuild.cjk_source(), fontbuild.emoji_source()))
+    for name in [n for n in pdfmetrics.getRegisteredFontNames() if n.startswith(prefixes)]:
+        del pdfmetrics._fonts[name]
+    fonts = FontSet()
+    fonts.prepare(lines)
+    return _canvas_pdf(lines, [fonts])
+
+
+def test_glyph_cache_off_cold_and_warm_give_identical_pdf_bytes(tmp_path, monkeypatch):
+    lines = [*SAMPLES, "缓存测试：鑫淼焱垚"]
+    monkeypatch.setenv("DISPUTEKIT_CACHE_DIR", "")  # off
+    uncached = _fresh_pdf(lines)
+    monkeypatch.setenv("DISPUTEKIT_CACHE_DIR", str(tmp_path))
+    cold = _fresh_pdf(lines)
+    assert list(tmp_path.glob("glyphs/*/*.pack")), "the cold build filled the cache"
+    warm = _fresh_pdf(lines)
+    assert cold == uncached
+    assert warm == uncached
+
+
 def test_two_subsets_in_one_document_stay_distinct():
     lines = [CHINESE, EXT_B]
     small, large = _prepared(lines), _prepared([*lines, FULL_WIDTH])

@@ -223,3 +223,15 @@ def test_bundled_return_tracking_screenshot() -> None:
     assert (facts.signer, facts.signed_at) == ("仓库", at(2025, 5, 12, 15, 40))
     assert facts.final_status is TrackingStatus.SIGNED
     assert len(facts.events) == 5
+
+
+def test_courier_and_numbers_inside_event_text_are_not_the_page_facts() -> None:
+    rows = lines([
+        ("运单号：JT0001234567890", (40, 40, 600, 80), 0.99),
+        ("2025-04-19 09:12 快件已被【菜鸟驿站】代收，请及时取件", (40, 200, 900, 240), 0.99),
+        ("2025-04-18 10:00 顺丰速运 已收取快件，快递员电话13912345678", (40, 260, 900, 300), 0.99),
+    ])
+    found = read(rows, CTX.model_copy(update={"width": 1080}))
+    assert found.facts.courier is None  # no name outside the events (菜鸟 and 顺丰 are in them)
+    assert found.waybills == ["JT0001234567890"] and found.facts.waybill == "JT0001234567890"
+    assert len(found.facts.events) == 2

@@ -22,12 +22,14 @@ import functools
 import hashlib
 import io
 import logging
+import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import fontTools
 from fontTools import subset as ft_subset
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
@@ -35,7 +37,9 @@ from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
+from disputekit.assemble.pdf.glyph_cache import GlyphCache
 from disputekit.errors import DisputekitError
 
 logger = logging.getLogger(__name__)
@@ -71,7 +75,8 @@ class SourceFace:
 
     ``key`` is a short stable label ("cjk", "emoji"); ``ps_name`` the face's PostScript name;
     ``cmap`` maps code points to glyph names; ``emoji`` marks a face preferred for characters
-    followed by U+FE0F.
+    followed by U+FE0F; ``path`` is the font file, whose hash keys the on-disk glyph cache
+    (None: no cache).
     """
 
     key: str
@@ -80,6 +85,7 @@ class SourceFace:
     font: TTFont
     cmap: dict[int, str]
     emoji: bool = False
+    path: Path | None = None
 
     @functools.cached_property
     def codepoints(self) -> frozenset[int]:
@@ -90,7 +96,7 @@ class SourceFace:
         return "CFF " in self.font
 
 
-def _face(key: str, font: TTFont, *, emoji: bool = False) -> SourceFace:
+def _face(key: str, font: TTFont, *, emoji: bool = False, path: Path | None = None) -> SourceFace:
     name = font["name"]
     return SourceFace(
         key=key,
@@ -99,6 +105,7 @@ def _face(key: str, font: TTFont, *, emoji: bool = False) -> SourceFace:
         font=font,
         cmap=dict(font.getBestCmap()),
         emoji=emoji,
+        path=path,
     )
 
 
@@ -128,14 +135,15 @@ def cjk_source() -> SourceFace:
     collection = TTCollection(str(cjk_font_path()), lazy=True)
     for font in collection.fonts:
         if font["name"].getDebugName(6) == CJK_SC_PS_NAME:
-            return _face("cjk", font)
+            return _face("cjk", font, path=cjk_font_path())
     raise FontSourceError(f"{CJK_SC_PS_NAME} in {cjk_font_path()}")
 
 
 @functools.cache
 def emoji_source() -> SourceFace:
     """The monochrome emoji fallback face."""
-    return _face("emoji", TTFont(str(emoji_font_path()), lazy=True), emoji=True)
+    return _face("emoji", TTFont(str(emoji_font_path()), lazy=True), emoji=True,
+                 path=emoji_font_path())
 
 
 def subset_name(source: SourceFace, codepoints: Iterable[int]) -> str:
@@ -157,7 +165,11 @@ def build_subset(source: SourceFace, codepoints: Iterable[int], ps_name: str) ->
     cmap = {cp: source.cmap[cp] for cp in sorted(set(codepoints)) if cp in source.cmap}
     font = source.font
     glyph_order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=font.getGlyphID)]
-    glyphs = _convert_glyphs(source, glyph_order)
+    stored = _convert_glyphs(source, glyph_order)
+    if font["head"].unitsPerEm == TARGET_UPEM:
+        glyphs: dict[str, Glyph] = {name: _StoredGlyph(data) for name, data in stored.items()}
+    else:  # scale_upem rewrites the outlines: they must be decoded
+        glyphs = {name: _decompile(data) for name, data in stored.items()}
     advances = font["hmtx"].metrics
     metrics = {gn: (advances[gn][0], _xmin(glyphs[gn])) for gn in glyph_order}
 
@@ -175,26 +187,102 @@ def build_subset(source: SourceFace, codepoints: Iterable[int], ps_name: str) ->
     return out.getvalue()
 
 
-def _convert_glyphs(source: SourceFace, glyph_order: list[str]) -> dict:
-    """TrueType glyphs for ``glyph_order``: components decomposed, cubics made quadratic."""
-    glyph_set = source.font.getGlyphSet()
-    glyphs = {}
-    for name in glyph_order:
-        recording = DecomposingRecordingPen(glyph_set)
-        glyph_set[name].draw(recording)
-        tt_pen = TTGlyphPen(None)
-        if source.is_cff:
-            # PostScript contours run counter-clockwise, TrueType ones clockwise.
-            recording.replay(Cu2QuPen(tt_pen, CU2QU_MAX_ERR, reverse_direction=True))
+#: What the glyph cache's entries depend on besides the font file (see ``glyph_cache``).
+CONVERTER = f"fontTools {fontTools.version}|cu2qu max err {CU2QU_MAX_ERR}"
+
+
+def _convert_glyphs(source: SourceFace, glyph_order: list[str]) -> dict[str, bytes]:
+    """Compiled TrueType glyphs for ``glyph_order``: components decomposed, cubics made
+    quadratic.
+
+    Converted glyphs are kept in the per-user glyph cache (``glyph_cache``). Every glyph, cached
+    or not, is used as its compiled bytes, so a cached build gives exactly the bytes of an
+    uncached one.
+    """
+    cache = GlyphCache.for_font(source.path, source.ps_name, CONVERTER) if source.path else None
+    stored = cache.load() if cache else {}
+    fresh = {name: _compile(_convert(source, name)) for name in glyph_order if name not in stored}
+    if cache:
+        cache.save(fresh)
+    return {name: stored[name] if name in stored else fresh[name] for name in glyph_order}
+
+
+def _convert(source: SourceFace, name: str) -> Glyph:
+    glyph_set = _glyph_set(source)
+    recording = DecomposingRecordingPen(glyph_set)
+    glyph_set[name].draw(recording)
+    tt_pen = TTGlyphPen(None)
+    if source.is_cff:
+        # PostScript contours run counter-clockwise, TrueType ones clockwise.
+        recording.replay(Cu2QuPen(tt_pen, CU2QU_MAX_ERR, reverse_direction=True))
+    else:
+        recording.replay(tt_pen)
+    return tt_pen.glyph()
+
+
+@functools.cache
+def _glyph_set(source: SourceFace):  # type: ignore[no-untyped-def]
+    return source.font.getGlyphSet()
+
+
+def _compile(glyph: Glyph) -> bytes:
+    return bytes(glyph.compile(None))  # simple glyphs (components are decomposed): no table needed
+
+
+def _decompile(data: bytes) -> Glyph:
+    glyph = Glyph(data)
+    glyph.expand(None)
+    return glyph
+
+
+_HEADER = struct.Struct(">hhhhh")
+
+
+class _StoredGlyph(Glyph):
+    """A compiled simple glyph used as it is: its header is read, its outline never decoded.
+
+    Decoding and re-encoding the points of thousands of glyphs costs about as much as
+    converting them. What ``FontBuilder`` and the ``maxp``/``hhea``/``head`` recalculations
+    read of a glyph is its header (contour count, bounds) and its point count, so that is
+    all this class provides; ``compile`` returns the bytes unchanged (their header already
+    holds the bounds ``compile`` computed when the glyph was converted).
+    """
+
+    def __init__(self, data: bytes) -> None:  # no super().__init__: nothing to decode
+        self._compiled = data
+        if data:
+            self.numberOfContours, self.xMin, self.yMin, self.xMax, self.yMax = _HEADER.unpack_from(data)
         else:
-            recording.replay(tt_pen)
-        glyphs[name] = tt_pen.glyph()
-    return glyphs
+            self.numberOfContours = 0
+
+    def expand(self, glyfTable) -> None:
+        return None
+
+    def recalcBounds(self, glyfTable, *, boundsDone=None) -> None:
+        return None
+
+    def compile(self, glyfTable, recalcBBoxes=True, *, boundsDone=None, optimizeSize=True) -> bytes:
+        return self._compiled
+
+    @property
+    def flags(self) -> tuple[int, ...]:
+        """No cubic-curve flags to find (``FontBuilder.setupGlyf`` looks): TTGlyphPen output."""
+        return ()
+
+    def isComposite(self) -> bool:
+        return False
+
+    def getMaxpValues(self) -> tuple[int, int]:
+        contours = self.numberOfContours
+        (last,) = struct.unpack_from(">H", self._compiled, _HEADER.size + 2 * (contours - 1))
+        return last + 1, contours
 
 
-def _xmin(glyph) -> int:
+def _xmin(glyph: Glyph) -> int:
     if glyph.numberOfContours == 0:
         return 0
+    if isinstance(glyph, _StoredGlyph):
+        return int(glyph.xMin)
     return int(glyph.coordinates.calcIntBounds()[0])
 
 

@@ -22,6 +22,7 @@ Tuning, measured on a 2-core machine (benchmarks/bench_ocr.py):
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import math
 import threading
@@ -96,11 +97,12 @@ def det_scale(width: int, height: int) -> float:
 
 
 def model_dir() -> Path:
-    """The models folder inside the installed rapidocr package (not imported for this)."""
-    for file in metadata.files("rapidocr") or ():
-        if file.name == MODEL_FILES["Det"]:
-            return Path(str(file.locate())).parent
-    raise OcrFailed("rapidocr 的模型文件缺失 / rapidocr's bundled model files are missing")
+    """The models folder inside the installed rapidocr package (found without importing it)."""
+    spec = importlib.util.find_spec("rapidocr")
+    folder = Path(spec.origin).parent / "models" if spec and spec.origin else None
+    if folder is None or not all((folder / name).is_file() for name in MODEL_FILES.values()):
+        raise OcrFailed("rapidocr 的模型文件缺失 / rapidocr's bundled model files are missing")
+    return folder
 
 
 class RapidOcrEngine:

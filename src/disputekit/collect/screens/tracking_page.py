@@ -72,8 +72,9 @@ def read_tracking(lines: Sequence[OcrLine], ctx: ScreenContext) -> TrackingReadi
     used = {i for s in stamps for i in s.lines}
     for stamp in stamps:
         _attach_text(stamp, lines, skip | used, stamps, width)
-    courier, courier_line = _courier(lines)
-    waybills = _waybills(lines)
+    events = used | {i for s in stamps for i in s.text_lines}  # event text never names these
+    courier, courier_line = _courier(lines, events)
+    waybills = _waybills(lines, events)
     if not stamps and not waybills:
         return None
     return _reading(lines, ctx, stamps, (courier, courier_line), waybills)
@@ -100,9 +101,9 @@ def _courier_names() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: -len(item[0]))
 
 
-def _courier(lines: Sequence[OcrLine]) -> tuple[str | None, int | None]:
+def _courier(lines: Sequence[OcrLine], events: set[int]) -> tuple[str | None, int | None]:
     names = _courier_names()
-    for index in reading_order(lines):
+    for index in (i for i in reading_order(lines) if i not in events):
         text = compact(normalize(lines[index].text))
         for name, code in names:
             if name in text if not name.isascii() else re.search(rf"\b{re.escape(name)}\b", text, re.I):
@@ -110,11 +111,11 @@ def _courier(lines: Sequence[OcrLine]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _waybills(lines: Sequence[OcrLine]) -> list[tuple[str, int]]:
+def _waybills(lines: Sequence[OcrLine], events: set[int]) -> list[tuple[str, int]]:
     words = load_vocabulary().tracking
     names = [n for n, _ in _courier_names()]
     found: dict[str, int] = {}
-    order = reading_order(lines)
+    order = [i for i in reading_order(lines) if i not in events]
     for pos, index in enumerate(order):
         text = compact(normalize(lines[index].text))
         label = next((w for w in words.waybill_labels if w in text), None)
