@@ -86,3 +86,15 @@ def test_drawn_refund_pages(image: object, state: str, left: timedelta) -> None:
     found = reading.refund
     assert (found.refund_id, found.amount, found.state) == ("20250420001", Decimal("128.50"), state)
     assert found.deadline == at(2025, 4, 21, 11, 0) + left
+
+
+def test_vocabulary_is_validated_data() -> None:
+    from pydantic import ValidationError
+
+    from disputekit.collect.screens.common import RefundWords, load_vocabulary
+
+    words = load_vocabulary()
+    assert "物流详情" in words.classify["tracking"].titles and "请等待商家处理" in words.refund.states
+    broken = words.refund.model_dump() | {"countdown_patterns": [r"还剩(\d+)天"]}
+    with pytest.raises(ValidationError, match="needs groups d, h and m"):
+        RefundWords.model_validate(broken)

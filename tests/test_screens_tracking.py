@@ -235,3 +235,16 @@ def test_courier_and_numbers_inside_event_text_are_not_the_page_facts() -> None:
     assert found.facts.courier is None  # no name outside the events (菜鸟 and 顺丰 are in them)
     assert found.waybills == ["JT0001234567890"] and found.facts.waybill == "JT0001234567890"
     assert len(found.facts.events) == 2
+
+
+def test_address_block_never_joins_the_first_event() -> None:
+    tight = {  # no heading; the address block 12 px above the first event's text
+        "已签收": None,
+        "收货地址：浙江省杭州市西湖区文三路**号**小区*幢*单元": (94, 648, 650, 674),
+        "小明138****5621": (94, 676, 271, 700),
+    }
+    rows = [line if line.text not in tight or line.box[0] > 100 else
+            line.model_copy(update={"box": tight[line.text]}) for line in SAMPLE_LINES]
+    facts = read([line for line in rows if line.box is not None]).facts
+    assert facts.events[-1].text == "【杭州市】快件已签收，签收人：本人，如有疑问请联系派件员"
+    assert len(facts.events) == 5

@@ -36,6 +36,7 @@ class TrackingWords(Frozen):
     waybill_labels: tuple[str, ...]
     waybill_pattern: re.Pattern[str]
     skip_lines: tuple[str, ...]
+    address_labels: tuple[str, ...]
     column_headers: tuple[str, ...]
     courier_names: dict[str, str] = Field(description="display name → courier code")
 

@@ -82,6 +82,7 @@ def read_tracking(lines: Sequence[OcrLine], ctx: ScreenContext) -> TrackingReadi
 
 # ------------------------------------------------------------------------------ page parts
 def _furniture(lines: Sequence[OcrLine]) -> set[int]:
+    """Headings, column headers, buttons and the address block: never event text."""
     words = load_vocabulary().tracking
     out = set()
     for index, line in enumerate(lines):
@@ -89,7 +90,24 @@ def _furniture(lines: Sequence[OcrLine]) -> set[int]:
         furniture = text in words.phase_labels or text in words.column_headers
         if furniture or any(text.startswith(w) for w in words.skip_lines):
             out.add(index)
+        elif any(text.startswith(w) for w in words.address_labels):
+            out.update(_block_below(lines, index))
     return out
+
+
+def _block_below(lines: Sequence[OcrLine], first: int) -> list[int]:
+    """A line and the untimed lines wrapped tightly below it (an address, the name under it)."""
+    block = [first]
+    x0, y0 = lines[first].box[0], lines[first].box[1]
+    column = [i for i, line in enumerate(lines)
+              if line.box[1] > y0 and abs(line.box[0] - x0) <= 2 * height(lines[first])]
+    phases = load_vocabulary().tracking.phase_labels
+    for index in sorted(column, key=lambda i: lines[i].box[1]):
+        last, line = lines[block[-1]], lines[index]
+        if find_times(line.text) or compact(line.text) in phases or gap(last, line) >= 0.5 * height(last):
+            break
+        block.append(index)
+    return block
 
 
 def _courier_names() -> list[tuple[str, str]]:
