@@ -1208,6 +1208,8 @@ ground = "returned_item_not_ours"
 buyer_claim = "买家称退回的就是店铺发出的耳机"
 agent = "客服阿杰"
 lang = "zh"
+serial_shipped = "{B_SN_OUT}"    # 出库登记 (photos/outbound_sn.jpg)
+serial_returned = "{B_SN_BACK}"  # on the returned earbuds (photos/return_unboxing.jpg)
 
 [shipment]
 waybill = "{B_WAYBILL}"

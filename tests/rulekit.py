@@ -337,6 +337,12 @@ def make_case_dir(root: Path, facts: CaseFile, evidence: list[EvidenceItem] | No
     """A real case folder (init_case + evidence.json), no parser involved."""
     case_obj = init_case(root, facts, at=ADDED_AT, actor="test")
     if evidence:
+        for entry in evidence:  # the original of E<n> is the bytes "E<n>" (see item())
+            if entry.sha256 == hashlib.sha256(entry.id.encode()).hexdigest():
+                source = root / ".disputekit" / f"{entry.id}.orig"
+                source.write_bytes(entry.id.encode())
+                case_obj.store.put(source)
+                source.unlink()
         numbers = [int(i.id[1:]) for i in evidence]
         write_evidence(case_obj.paths, EvidenceList(items=evidence, next_number=max(numbers) + 1))
     return open_case(root)

@@ -145,7 +145,7 @@ def test_ground_option_evaluates_without_saving(tmp_path: Path) -> None:
     code, data = check_json(tmp_path / "a", "--ground", "beyond_7day_window")
     assert (code, data["ground"]) == (3, "beyond_7day_window")
     assert [f["rule"] for f in data["findings"] if f["severity"] == "blocking"] == [
-        "timeline.beyond-7-days"]
+        "grounds.facts-established", "timeline.beyond-7-days"]
     assert (tmp_path / "a" / "case.toml").read_bytes() == before
 
 
@@ -155,7 +155,7 @@ def test_text_output_groups_findings(tmp_path: Path) -> None:
     assert result.exit_code == 3
     lines = result.stdout.splitlines()
     assert lines[:2] == ["Case taobao-20250420001", "Verdict: not ready"]
-    assert "Blocking (must fix) (1)" in lines
+    assert "Blocking (must fix) (2)" in lines  # the evidence and the facts it would show
     assert any(line.endswith("(grounds.evidence-present)") for line in lines)
 
 

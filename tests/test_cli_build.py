@@ -29,9 +29,10 @@ def test_draft_prints_reason_within_limit(case_a: Path) -> None:
     result = run("draft", str(case_a), "--now", NOW_A, lang="zh")
     assert result.exit_code == 0
     reason = result.stdout.strip()
-    assert reason.startswith("您好，本单商品已于2025年04月16日通过中通快递发出（运单号73518294603127）")
+    assert reason.startswith("您好，本单商品已于2025年04月16日通过中通快递发出（运单号73518294603127，见证据E2）。")
     assert "签收人：本人（见证据E2）" in reason
-    assert "哦家里人可能拿了吧" in reason  # the marked buyer message is quoted
+    assert "哦家里人可能拿了吧" not in reason  # marked, but it states no fact of this ground
+    assert "买家" not in reason  # the buyer is addressed as 您 throughout
     assert 2 <= len(reason) <= 200
     assert f"（{len(reason)} 字，上限 200；完整版）" in result.stderr
 
@@ -42,7 +43,22 @@ def test_draft_json_and_english(case_a: Path) -> None:
     assert data["ground"] == "goods_signed" and data["lang"] == "en" and data["variant"] == "short"
     assert data["chars"] == len(data["reason"]) <= 200
     assert data["message_bytes"] == len(data["message"].encode()) <= 400
-    assert "Signed for on 2025-04-18 14:05 by the addressee (本人)" in data["reason"]
+    assert "Signed for at 2025-04-18 14:05, before the request (exhibit E2)" in data["reason"]
+    assert "Signer: the addressee (本人) (exhibit E2)" in data["reason"]
+    assert (data["draft"], data["ready"]) == (False, True)
+
+
+def test_draft_of_an_unverified_ground_exits_3_and_lists_the_findings(case_a: Path) -> None:
+    result = run("draft", str(case_a), "--now", NOW_A, "--ground", "custom_made", lang="zh")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "还有阻断问题，不生成可粘贴的拒绝理由（用 --draft 查看草稿）：" in result.stderr
+    assert "(grounds.facts-established)" in result.stderr
+    labelled = run("draft", str(case_a), "--now", NOW_A, "--ground", "custom_made", "--draft", lang="zh")
+    assert labelled.exit_code == 0
+    lines = labelled.stdout.splitlines()
+    assert lines[0] == "【草稿，不可提交】"
+    assert "定制" not in lines[1]  # nothing states the unestablished fact
 
 
 def test_build_json_contract_and_upload_limits(case_a: Path) -> None:

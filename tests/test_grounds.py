@@ -8,6 +8,7 @@ from rulekit import (
     NOW,
     case,
     chat,
+    item,
     items,
     memory_case,
     norm,
@@ -38,8 +39,20 @@ def test_fitting_grounds_come_first() -> None:
     results = fit_grounds(memory_case(case(), signed_evidence()), now=NOW)
     flags = [g.fits for g in results]
     assert flags == sorted(flags, reverse=True)
-    assert [g.id for g in results if g.fits] == sorted(
-        ["goods_signed", "custom_made", "agreed_otherwise"])
+    assert [g.id for g in results if g.fits] == ["goods_signed"]
+
+
+def test_grounds_no_rule_can_verify_are_unverified_not_fitting() -> None:
+    """Issue 11: any chat used to make custom_made and agreed_otherwise "fit"."""
+    by_id = fits_of(fit_grounds(memory_case(case(), signed_evidence()), now=NOW))
+    for gid in ("custom_made", "agreed_otherwise"):
+        g = by_id[gid]
+        assert (g.fits, g.status) == (False, "unverified")
+        assert [f.rule for f in g.blocking] == ["grounds.evidence-present", "grounds.facts-established"]
+    assert by_id["custom_made"].missing_facts_en == ("The buyer's customisation request (marked chat message)",)
+    assert by_id["goods_signed"].status == "fits"
+    assert [f.id for f in by_id["goods_signed"].facts] == [
+        "shipped", "waybill_matches", "signed", "signed_before_request", "signer_known"]
 
 
 def test_missing_evidence_is_listed_in_both_languages() -> None:
@@ -55,8 +68,8 @@ def test_a_rule_of_the_ground_can_make_it_unfit() -> None:
     """Evidence complete, but the request came inside the 7-day window."""
     by_id = fits_of(fit_grounds(memory_case(case(), signed_evidence()), now=NOW))
     window = by_id["beyond_7day_window"]
-    assert (window.fits, window.missing_en) == (False, [])
-    assert [f.rule for f in window.blocking] == ["timeline.beyond-7-days"]
+    assert (window.fits, window.missing_en, window.status) == (False, [], "blocked")
+    assert [f.rule for f in window.blocking] == ["grounds.facts-established", "timeline.beyond-7-days"]
 
 
 def test_no_evidence_lists_every_need() -> None:
@@ -69,17 +82,26 @@ def test_no_evidence_lists_every_need() -> None:
 def test_return_case() -> None:
     by_id = fits_of(fit_grounds(memory_case(return_case(), return_evidence()),
                                 now=t("2025-04-25 10:00")))
-    assert by_id["returned_item_not_ours"].fits
-    assert by_id["resale_affected"].fits
+    assert not by_id["returned_item_not_ours"].fits  # no serial numbers: the swap is not shown
+    assert by_id["returned_item_not_ours"].missing_facts_en == (
+        "The returned item's serial number differs from the shipped one",)
+    serials = return_case(serial_shipped="A1B2", serial_returned="Z9Y8")
+    with_sn = fits_of(fit_grounds(memory_case(serials, return_evidence()), now=t("2025-04-25 10:00")))
+    assert with_sn["returned_item_not_ours"].status == "fits"
+    assert with_sn["resale_affected"].status == "unverified"  # no caption names any damage
     returned = by_id["return_not_received"]
-    assert not returned.fits
-    assert [f.rule for f in returned.blocking] == ["tracking.return-not-delivered"]
+    assert returned.status == "blocked"
+    assert [f.rule for f in returned.blocking] == ["grounds.facts-established", "tracking.return-not-delivered"]
 
 
 def test_chat_only_case() -> None:
     by_id = fits_of(fit_grounds(memory_case(case(), items(chat())), now=NOW))
-    assert by_id["agreed_otherwise"].fits
+    assert by_id["agreed_otherwise"].status == "unverified"
     assert not by_id["goods_signed"].fits
+    marked = [item(1, chat(), tag="agreement", marks=[3])]
+    agreed = fits_of(fit_grounds(memory_case(case(), marked), now=NOW))["agreed_otherwise"]
+    assert agreed.status == "fits"
+    assert [(f.id, f.exhibits, f.locator) for f in agreed.facts] == [("agreement", ("E1",), "message 3")]
 
 
 def test_json() -> None:
@@ -90,7 +112,17 @@ def test_json() -> None:
         "name": "Goods delivered and signed for (buyer says not received)",
         "basis": by_id["goods_signed"].basis,
         "fits": False,
+        "status": "unverified",
         "missing": ["shipment tracking record (signed status, signer, time)"],
+        "facts": [{"fact": "shipped", "statement": "ZTO Express waybill 73518294603127 shipped at 2025-04-16 15:20",
+                   "statement_zh": "中通快递运单73518294603127于2025年04月16日15:20发出",
+                   "statement_en": "ZTO Express waybill 73518294603127 shipped at 2025-04-16 15:20",
+                   "exhibits": [], "locator": "case.toml shipped_at, [shipment]", "source": "case.toml",
+                   "values": {"shipped_date": "2025-04-16", "courier_name": "ZTO Express",
+                              "waybill": "73518294603127"}}],
+        "missing_facts": ["The tracking record's waybill is this order's",
+                          "Tracking shows the parcel signed (not refused or returned)",
+                          "Signed before the refund request", "The tracking record names the signer"],
         "blocking": [f.to_json("en") for f in by_id["goods_signed"].blocking],
     }
-    assert [b["rule"] for b in data["blocking"]] == ["grounds.evidence-present"]
+    assert [b["rule"] for b in data["blocking"]] == ["grounds.evidence-present", "grounds.facts-established"]

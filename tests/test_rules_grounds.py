@@ -17,6 +17,7 @@ from rulekit import (
     check_fires,
     check_quiet,
     ctx,
+    item,
     items,
     return_case,
     return_ctx,
@@ -65,6 +66,23 @@ FIRES = [
           "outbound photo (serial number and waybill in one frame) (add with --tag "
           "before_shipment); unboxing photo of the return (return waybill and the mismatching "
           "item) (add with --tag returned_item); return tracking record (add with --tag return)"),
+    Fires("grounds.facts-established", "custom-made-from-any-chat",
+          lambda: ctx(case(ground="custom_made")), B,
+          "以“定制商品，不支持无理由退货”拒绝，以下事实还没有证据证明(理由未经核实，不能起草):"
+          "买家提出的定制要求(已标记的聊天消息)(添加含买家定制要求的聊天记录(--tag custom_order)，"
+          "并用 disputekit mark 标记那条消息)。",
+          "'Custom-made goods' is unverified: these facts are not yet shown by evidence, so no reason "
+          "is drafted: The buyer's customisation request (marked chat message) (add the chat with the "
+          "buyer's customisation request (--tag custom_order) and mark that message (`disputekit mark`))."),
+    Fires("grounds.facts-established", "agreement-unmarked",
+          lambda: ctx(case(ground="agreed_otherwise"), [item(1, chat(), tag="agreement")]), B,
+          "买家同意的协商结果(已标记的聊天消息)", "The buyer's agreement (marked chat message)"),
+    Fires("grounds.facts-established", "swap-without-serials", return_ctx, B,
+          "退回商品的序列号与出库登记不同(在 case.toml 填写 serial_shipped",
+          "The returned item's serial number differs from the shipped one (set serial_shipped"),
+    Fires("grounds.facts-established", "not-eligible-needs-the-listing",
+          lambda: ctx(case(ground="not_7day_eligible")), B,
+          "商品页面或下单快照显示不支持七天无理由", "The listing or checkout snapshot shows the 7-day exclusion"),
     Fires("grounds.refund-type", "return-ground-for-refund-only",
           lambda: ctx(case(ground="returned_item_not_ours")), B,
           "“退回商品非本店商品”不适用于仅退款",
@@ -94,6 +112,14 @@ QUIET = [
           lambda: ctx(evidence=items(chat(), tracking()))),
     Quiet("grounds.evidence-present", "no-ground-chosen", lambda: ctx(case(ground=None), [])),
     Quiet("grounds.refund-type", "fits", ctx),
+    Quiet("grounds.facts-established", "goods-signed", ctx),
+    Quiet("grounds.facts-established", "no-ground", lambda: ctx(case(ground=None))),
+    Quiet("grounds.facts-established", "agreement-marked",
+          lambda: ctx(case(ground="agreed_otherwise"), [item(1, chat(), tag="agreement", marks=[3])])),
+    Quiet("grounds.facts-established", "custom-order-marked",
+          lambda: ctx(case(ground="custom_made"), [item(1, chat(), tag="custom_order", marks=[1])])),
+    Quiet("grounds.facts-established", "swap-with-serials",
+          lambda: return_ctx(return_case(serial_shipped="A1", serial_returned="Z9"))),
     Quiet("grounds.gift-not-sole-ground", "no-gift", lambda: return_ctx(return_case(ground="missing_parts"))),
     Quiet("grounds.tmall-requirements", "taobao", ctx),
     Quiet("grounds.tmall-requirements", "tmall-complete", lambda: tmall(refund_phase="aftersale")),

@@ -134,7 +134,8 @@ def test_untagged_tracking_counts_as_the_shipment() -> None:
     context = ctx(case(signed_at=None), replace(signed_evidence(), 2, tracking(**UNSIGNED), tag=None))
     assert [e.id for e, _ in context.shipment_tracking()] == ["E2"]
     blocking = {(f.rule, *f.exhibits) for f in evaluate(context) if f.severity == B}
-    assert blocking == {("tracking.signed-exists", "E2"), ("timeline.request-after-signing",)}
+    assert blocking == {("tracking.signed-exists", "E2"), ("timeline.request-after-signing",),
+                        ("grounds.facts-established",)}
 
 
 def test_return_tracking_is_not_the_shipment() -> None:

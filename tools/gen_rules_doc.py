@@ -75,7 +75,38 @@ def grounds_section(profile: Profile) -> list[str]:
                      ", ".join(g.refund_types), needs, rules, f"{g.source} ({g.confidence})"])
     head = ["id", "name (zh / en)", "rests on", "refund types", "evidence needed", "rules",
             "source (confidence)"]
-    return ["## Refusal grounds", "", *table(head, rows), ""]
+    return ["## Refusal grounds", "", *table(head, rows), "", *facts_section(profile)]
+
+
+def facts_section(profile: Profile) -> list[str]:
+    """Each ground's facts, how each is established and the rule text it matters for."""
+    from disputekit.validate.fact_model import alternatives
+    from disputekit.validate.facts import fact_specs
+
+    specs = fact_specs()
+    lines = [
+        "## Facts each ground needs",
+        "",
+        "A ground fits only when every fact below is **established**: shown by an exhibit (with",
+        "its event, message or caption) or by case.toml (`validate/facts.py`). Until then it is",
+        "*unverified*: `grounds` marks it `?`, `check` blocks (`grounds.facts-established`) and",
+        "`draft` leaves out every sentence stating the missing fact. `a | b`: either fact will do.",
+        "",
+    ]
+    rows: list[list[object]] = []
+    for gid, g in profile.grounds.items():
+        for requirement in g.facts:
+            for n, fid in enumerate(alternatives(requirement)):
+                spec = specs[fid]
+                rows.append([f"`{gid}`" if n == 0 else "", ("or " if n else "") + f"`{fid}`",
+                             spec.en, spec.how_en, spec.source])
+    lines += table(["ground", "fact", "states", "established by", "source"], rows)
+    used = {a for g in profile.grounds.values() for r in g.facts for a in alternatives(r)}
+    extra = [[f"`{fid}`", s.en, s.how_en, s.source] for fid, s in specs.items() if fid not in used]
+    if extra:
+        lines += ["", "Facts no ground needs but a reason may state when established:", ""]
+        lines += table(["fact", "states", "established by", "source"], extra)
+    return [*lines, ""]
 
 
 def describe(node: Sourced) -> str:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from disputekit.assemble.build import build_dossier
-from disputekit.case import open_case
-from disputekit.cli.options import case_arg, json_opt, now_opt, resolve_actor
+from disputekit.cli.options import case_arg, json_opt, now_opt, profile_opt, resolve_actor
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.draft.reason import draft_reason
-from disputekit.i18n import pick
+from disputekit.errors import ExitCode
+from disputekit.i18n import current_lang, pick
 from disputekit.models.build import BuildOptions
 from disputekit.models.case import GROUND_IDS
 from disputekit.profiles.load import load_profile
-from disputekit.validate.check import context_for
+from disputekit.validate.check import check_case, context_for, open_case_lenient
+from disputekit.validate.rules.finding import Severity
 
 
 @click.command("draft")
@@ -25,24 +27,50 @@ from disputekit.validate.check import context_for
               help="Draft for this ground instead of the case's.")
 @click.option("--case-lang", "lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of the reason (default: the case's language).")
+@click.option("--draft", "is_draft", is_flag=True,
+              help="Print the reason even while findings block it, labelled 草稿/DRAFT — not to paste.")
+@profile_opt
 @now_opt
 @json_opt
 @handle_errors
-def draft_cmd(case_dir: Path, ground: str | None, lang: str | None, now: str | None, as_json: bool) -> None:
+def draft_cmd(case_dir: Path, ground: str | None, lang: str | None, is_draft: bool,
+              profile_path: Path | None, now: str | None, as_json: bool) -> None:
     """Print the refusal reason, ready to paste (within the platform's length limit).
+
+    The reason states only facts the evidence establishes. While `check` blocks the ground
+    (exit 3), the findings are listed instead; --draft prints the reason labelled 草稿/DRAFT.
 
     Example:
 
     \b
         disputekit draft CASE --ground goods_signed
+        disputekit draft CASE --ground custom_made --draft
     """
-    case = open_case(case_dir)
-    profile = load_profile(case.facts.platform)
-    ctx = context_for(case, profile, clock_now(now), ground)
+    case, problems = open_case_lenient(case_dir)
+    moment = clock_now(now)
+    report = check_case(case, now=moment, ground=ground, profile_path=profile_path,
+                        unreadable_times=problems)
+    blocking = [f for f in report.findings if f.severity == Severity.BLOCKING]
+    if blocking and not is_draft:
+        if as_json:
+            emit_json({"ground": report.ground, "ready": False, "draft": False,
+                       "findings": [f.to_json(current_lang()) for f in blocking]})
+        else:
+            click.echo(pick("还有阻断问题，不生成可粘贴的拒绝理由（用 --draft 查看草稿）：",
+                            "Blocking findings remain, so no reason to paste (see a draft with --draft):"),
+                       err=True)
+            for f in blocking:
+                click.echo(f"  - {f.message()}  ({f.rule})", err=True)
+        sys.exit(int(ExitCode.BLOCKING))
+    profile = load_profile(case.facts.platform, profile_path)
+    ctx = context_for(case, profile, moment, ground)
     draft = draft_reason(ctx, lang or case.facts.lang)
+    labelled = bool(blocking)
     if as_json:
-        emit_json(draft.to_json())
+        emit_json({**draft.to_json(), "draft": labelled, "ready": not labelled})
         return
+    if labelled:
+        click.echo(pick("【草稿，不可提交】", "[DRAFT — not for submission]"))
     click.echo(draft.reason)
     variant_zh = {"full": "完整版", "short": "精简版", "custom": "自定义"}[draft.variant]
     click.echo(pick(f"（{draft.chars} 字，上限 {profile.limits.reason_max_chars.value}；{variant_zh}）",
@@ -53,20 +81,24 @@ def draft_cmd(case_dir: Path, ground: str | None, lang: str | None, now: str | N
 @click.command("build")
 @case_arg
 @click.option("--lang", "lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the dossier (default: the case's language).")
+              help="Language of the dossier, the submission and the upload bundle together "
+                   "(default: the case's language).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: CASE/out).")
 @click.option("--draft", "is_draft", is_flag=True,
-              help="Build even with blocking findings; every page says DRAFT — not for upload.")
+              help="Build even with blocking findings; every page and file says DRAFT and the "
+                   "bundle goes to out/draft/, never out/upload/.")
 @click.option("--ground", type=click.Choice(list(GROUND_IDS)), default=None, help="Use this ground.")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, help="Processes for image preparation.")
 @click.option("--by", "actor", default=None, help="Preparer shown on the cover.")
+@profile_opt
 @now_opt
 @json_opt
 @handle_errors
 def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: bool, ground: str | None,
-              jobs: int, actor: str | None, now: str | None, as_json: bool) -> None:
-    """Build out/dossier.pdf and the upload bundle out/upload/.
+              jobs: int, actor: str | None, profile_path: Path | None, now: str | None, as_json: bool) -> None:
+    """Build out/dossier.pdf (review edition), out/submission.pdf (for the platform) and the
+    upload bundle out/upload/ (out/draft/ with --draft).
 
     Refuses (exit 3) while blocking findings remain, unless --draft.
 
@@ -77,7 +109,8 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
         disputekit build CASE --lang en --out /tmp/x --json
     """
     options = BuildOptions(now=clock_now(now), lang=lang, out_dir=out_dir, draft=is_draft, ground=ground,
-                           jobs=jobs, preparer=resolve_actor(actor) if actor else None)
+                           jobs=jobs, preparer=resolve_actor(actor) if actor else None,
+                           profile_path=profile_path)
     def progress(zh: str, en: str) -> None:
         if not as_json:
             click.echo(pick(zh, en), err=True)
@@ -86,10 +119,13 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(pick(f"证据包：{result.dossier}（{result.pages} 页，编号 {result.dossier_id}）",
-                    f"Dossier: {result.dossier} ({result.pages} pages, id {result.dossier_id})"))
+    click.echo(pick(f"证据包（内部复核版）：{result.dossier}（{result.pages} 页，编号 {result.dossier_id}）",
+                    f"Dossier (review edition): {result.dossier} ({result.pages} pages, id {result.dossier_id})"))
+    if result.submission:
+        click.echo(pick(f"提交平台版：{result.submission}", f"Submission edition: {result.submission}"))
     if result.upload:
-        click.echo(pick(f"上传包：{result.upload}", f"Upload bundle: {result.upload}"))
+        click.echo(pick(f"上传包：{result.upload}", f"Upload bundle: {result.upload}") if not is_draft else
+                   pick(f"草稿上传包（不可上传）：{result.upload}", f"Draft bundle (not for upload): {result.upload}"))
     click.echo(f"sha256 {result.sha256}")
 
 

@@ -12,9 +12,9 @@ from disputekit.cli.options import case_arg, json_opt, now_opt
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.errors import ExitCode
-from disputekit.i18n import current_lang, pick
+from disputekit.i18n import current_lang
 from disputekit.models.case import GROUND_IDS
-from disputekit.text.check import check_lines, queue_lines
+from disputekit.text.check import check_lines, ground_lines, queue_lines
 from disputekit.validate.check import check_case, open_case_lenient
 from disputekit.validate.grounds import fit_grounds
 from disputekit.validate.queue import build_queue
@@ -66,6 +66,9 @@ def check_cmd(case_dir: Path, ground: str | None, profile_path: Path | None, now
 def grounds_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_json: bool) -> None:
     """List the refusal grounds that fit this case, and what each still needs.
 
+    ✔ fits (every needed fact established), ? unverified (evidence or facts missing: not
+    to be used yet), ✘ blocked (a rule contradicts it).
+
     Example:
 
     \b
@@ -76,15 +79,8 @@ def grounds_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_j
     if as_json:
         emit_json([g.to_json(lang) for g in fits])
         return
-    for g in fits:
-        mark = "✔" if g.fits else "✘"
-        basis = f"（{g.basis}）" if lang == "zh" else f"({g.basis})"
-        click.echo(f"{mark} {g.id:<24} {g.name_zh if lang == 'zh' else g.name_en}  {basis}")
-        for m in (g.missing_zh if lang == "zh" else g.missing_en):
-            click.echo("    " + pick("缺少：", "missing: ") + m)
-        for f in g.blocking:
-            if f.rule != "grounds.evidence-present":
-                click.echo("    " + f.message(lang))
+    for line in ground_lines(fits):
+        click.echo(line)
 
 
 @click.command("queue")

@@ -99,6 +99,12 @@ class CaseFile(BaseModel):
     agent: str | None = None
     lang: Literal["zh", "en"] = "zh"
     gift_value: Decimal | None = None
+    serial_shipped: str | None = Field(
+        default=None, max_length=64, description="serial number registered at shipment (出库登记)"
+    )
+    serial_returned: str | None = Field(
+        default=None, max_length=64, description="serial number on the item that came back"
+    )
 
     _times = field_validator(
         "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",

@@ -21,10 +21,12 @@ Tag = Literal[
     "returned_item",  # photo of what came back: must follow the return's signing
     "listing",  # listing page / snapshot
     "agreement",  # proof of an agreement with the buyer
+    "custom_order",  # the buyer's customisation request (made-to-order goods)
     "other",
 ]
 TAGS: tuple[str, ...] = (
-    "shipment", "return", "before_shipment", "returned_item", "listing", "agreement", "other",
+    "shipment", "return", "before_shipment", "returned_item", "listing", "agreement", "custom_order",
+    "other",
 )
 
 

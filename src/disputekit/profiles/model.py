@@ -107,6 +107,10 @@ class Ground(Sourced):
     template: str
     rules: list[str]
     needs: list[Need]
+    facts: list[str] = Field(
+        default_factory=list,
+        description="facts that must be established (validate/facts.py); 'a|b' = either",
+    )
 
 
 class Requirements(Frozen):

@@ -10,6 +10,7 @@ from disputekit.validate.rules.finding import Severity
 
 if TYPE_CHECKING:
     from disputekit.validate.check import CheckReport
+    from disputekit.validate.grounds import GroundFit
     from disputekit.validate.queue import QueueRow
 
 HEADINGS = {
@@ -42,9 +43,55 @@ def check_lines(report: CheckReport) -> list[str]:
         lines.append(pick(HEADINGS[severity][0], HEADINGS[severity][1]) + f" ({len(group)})")
         for f in group:
             ex = f" [{', '.join(f.exhibits)}]" if f.exhibits else ""
-            lines.append(f"  - {f.message(lang)}{ex}  ({f.rule})")
+            rule = f"  ({f.rule})" if lang != "zh" else ""  # ids only where the words are English
+            lines.append(f"  - {f.message(lang)}{ex}{rule}")
     if not report.findings:
         lines.append(pick("没有发现问题。", "No findings."))
+    return lines
+
+
+def state_label(state: str, lang: str | None = None) -> str:
+    """A refund state's name in the user's language (from the shipped profiles), never its id
+    when a name is known."""
+    from disputekit.profiles.load import load_profile, shipped_platforms
+
+    for platform in shipped_platforms():
+        found = load_profile(platform).state(state)
+        if found is not None:
+            return pick(found.label_zh, found.label_en, lang)
+    return state
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a CJK character takes two)."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    return text + " " * max(width - cols, 0)
+
+
+GROUND_MARKS = {"fits": "✔", "unverified": "?", "blocked": "✘"}
+GROUND_STATUS = {"fits": ("可用", "fits"), "unverified": ("未经核实", "unverified"), "blocked": ("不可用", "blocked")}
+
+
+def ground_lines(fits: Sequence[GroundFit]) -> list[str]:
+    """`disputekit grounds`: each ground's status, its established facts and what it lacks."""
+    lang = current_lang()
+    lines = []
+    for g in fits:
+        basis = f"（{g.basis}）" if lang == "zh" else f"({g.basis})"
+        status = pick(*GROUND_STATUS[g.status])
+        lines.append(f"{GROUND_MARKS[g.status]} {g.id:<24} {g.name_zh if lang == 'zh' else g.name_en}  {basis}  [{status}]")
+        for f in g.facts:
+            where = "、".join(f.exhibits) if f.exhibits else (f.locator or f.source)
+            lines.append("    " + pick("已证明：", "shown: ") + (f.zh if lang == "zh" else f.en) + f"  [{where}]")
+        for m in (g.missing_zh if lang == "zh" else g.missing_en):
+            lines.append("    " + pick("缺少证据：", "missing evidence: ") + m)
+        for m in (g.missing_facts_zh if lang == "zh" else g.missing_facts_en):
+            lines.append("    " + pick("未证明：", "not shown: ") + m)
+        for f in g.blocking:
+            if f.rule not in ("grounds.evidence-present", "grounds.facts-established"):
+                lines.append("    " + f.message(lang))
     return lines
 
 
@@ -62,6 +109,6 @@ def queue_lines(rows: Sequence[QueueRow]) -> list[str]:
         flag = "!" if r.hours_left is not None and r.hours_left < 24 else " "
         ready = pick("是", "yes") if r.ready else pick("否", "no ")
         review = pick(*REVIEW[r.review]) if r.review in REVIEW else "-"
-        lines.append(f"{flag}{r.case:<23} {r.state:<23} {when:<18} {left}  {ready}   {review}")
+        lines.append(f"{flag}{r.case:<23} {_pad(state_label(r.state), 23)} {when:<18} {left}  {ready}   {review}")
     lines.append(pick("* 估算期限，请以千牛倒计时为准", "* estimated deadline; the Qianniu countdown wins"))
     return lines

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from disputekit.case import Case, CasePaths, load_evidence, read_case_data, validate_case_data
 from disputekit.collect.screenshot import settings as ocr_settings
+from disputekit.errors import DisputekitError
 from disputekit.models.case import CaseFile
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
@@ -18,6 +19,7 @@ from disputekit.validate.deadline import Deadline, compute_deadline
 from disputekit.validate.rules.case_rules import UNREADABLE_TIMES
 from disputekit.validate.rules.context import RuleContext, exhibits_of
 from disputekit.validate.rules.finding import SEVERITY_ORDER, Finding, Severity
+from disputekit.validate.rules.gate_rules import APPROVAL, BAD_OBJECTS, INTEGRITY
 from disputekit.validate.rules.registry import all_rules
 
 
@@ -32,7 +34,8 @@ class CheckReport:
 
     @property
     def ready(self) -> bool:
-        return not any(f.severity == Severity.BLOCKING for f in self.findings)
+        """Nothing blocks and nothing `build` would refuse (incl. a missing required approval)."""
+        return not any(f.severity == Severity.BLOCKING or f.rule in NOT_READY for f in self.findings)
 
     def to_json(self, lang: str) -> dict[str, object]:
         return {
@@ -83,6 +86,25 @@ def context_for(case: Case, profile: Profile, now: datetime, ground: str | None)
 # Rules about sending a refusal *now*; they do not stop sealing a closed case or building the
 # archive's dossier (otherwise nothing could be archived once the dispute is over).
 NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
+# Warnings that still make the case "not ready": build would refuse the upload bundle.
+NOT_READY = frozenset({"gate.approval"})
+
+
+def gate_inputs(case: Case) -> dict[str, object]:
+    """What build/approve/archive check on the case folder, for the ``gate.*`` rules."""
+    from disputekit.review.decisions import ApprovalMissing, assert_fresh_approval  # imports us
+
+    extra: dict[str, object] = {}
+    bad = [item.id for item in case.evidence.items if not case.store.verify(item.sha256)]
+    if bad:
+        extra[BAD_OBJECTS] = bad
+    try:
+        assert_fresh_approval(case)
+    except ApprovalMissing as exc:
+        extra[APPROVAL] = (exc.zh, exc.en)
+    except DisputekitError as exc:  # e.g. the case no longer matches its audit log
+        extra[INTEGRITY] = (exc.zh, exc.en)
+    return extra
 
 OPTIONAL_TIMES = ("ordered_at", "paid_at", "shipped_at", "signed_at", "state_since", "deadline")
 
@@ -107,12 +129,15 @@ def open_case_lenient(root: Path) -> tuple[Case, dict[str, object]]:
 
 def check_case(
     case: Case, *, now: datetime, ground: str | None = None, profile_path: Path | None = None,
-    unreadable_times: dict[str, object] | None = None,
+    unreadable_times: dict[str, object] | None = None, gate: bool = True,
 ) -> CheckReport:
+    """``gate``: also hash the originals and ask for the shop's approval (what build checks)."""
     profile = load_profile(case.facts.platform, profile_path)
     ctx = context_for(case, profile, now, ground)
     if unreadable_times:
         ctx = replace(ctx, extra={**ctx.extra, UNREADABLE_TIMES: dict(unreadable_times)})
+    if gate:
+        ctx = replace(ctx, extra={**ctx.extra, **gate_inputs(case)})
     findings = evaluate(ctx)
     return CheckReport(
         case_id=case.case_id, ground=ctx.ground_id, findings=findings,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from disputekit.profiles.model import Need
+from disputekit.validate.fact_model import alternatives
+from disputekit.validate.facts import fact_specs, missing_facts
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
 from disputekit.validate.rules.registry import make, rule
@@ -14,7 +16,7 @@ def need_met(ctx: RuleContext, need: Need) -> list[str]:
     """Exhibit ids satisfying ``need`` (untagged tracking counts as the shipment's)."""
     hits = []
     for e in ctx.exhibits:
-        if e.facts.kind not in need.kinds:
+        if not e.counts_as & set(need.kinds):  # a tracking screenshot counts as tracking
             continue
         tag = e.item.tag
         if need.tag is None or tag == need.tag or (need.tag == "shipment" and tag is None):
@@ -60,6 +62,27 @@ def evidence_present(ctx: RuleContext) -> list[Finding]:
     return [make(B,
         f"以“{name.name_zh}”拒绝还缺少：{zh}。",
         f"To refuse as '{name.name_en}' you still need: {en}.")]
+
+
+@rule("grounds.facts-established", B, zh="理由所需的事实都有证据证明",
+      en="Every fact the ground needs is established by evidence",
+      source="profile grounds.*.facts (validate/facts.py); S1 第8、9条 (举证)")
+def facts_established(ctx: RuleContext) -> list[Finding]:
+    """A ground stands only on established facts; until then it is unverified, never drafted."""
+    ground = ctx.ground
+    if ground is None:
+        return []
+    missing = missing_facts(ctx, ground.facts)
+    if not missing:
+        return []
+    specs = fact_specs()
+    zh = ";".join("或".join(specs[a].zh for a in alternatives(r)) + "（" + specs[alternatives(r)[0]].how_zh + "）"
+                  for r in missing)
+    en = "; ".join(" or ".join(specs[a].en for a in alternatives(r)) + " (" + specs[alternatives(r)[0]].how_en + ")"
+                   for r in missing)
+    return [make(B,
+        f"以“{ground.name_zh}”拒绝，以下事实还没有证据证明（理由未经核实，不能起草）：{zh}。",
+        f"'{ground.name_en}' is unverified: these facts are not yet shown by evidence, so no reason is drafted: {en}.")]
 
 
 @rule("grounds.refund-type", B, zh="理由适用于此退款类型", en="Ground fits the refund type",
