@@ -259,3 +259,30 @@ def min_confidence(lines: Sequence[OcrLine]) -> float:
 def compact(text: str) -> str:
     """Text without spaces (OCR adds and drops them at will)."""
     return re.sub(r"\s+", "", text)
+
+
+def union_box(lines: Sequence[OcrLine], indices: Sequence[int]) -> tuple[int, int, int, int]:
+    """The box around the given lines."""
+    boxes = [lines[i].box for i in indices]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def row_neighbours(lines: Sequence[OcrLine], picked: list[int], taken: set[int]) -> list[int]:
+    """A text line OCR split in two boxes: add the boxes to the right on the same row."""
+    out: list[int] = []
+    for index in picked:
+        row = [i for i, line in enumerate(lines) if i == index or (
+            i not in taken and i not in picked and same_row(lines[index], line)
+            and line.box[0] > lines[index].box[0])]
+        out += sorted(row, key=lambda i: lines[i].box[0])
+    return out
+
+
+def join_text(parts: Sequence[str]) -> str:
+    """Wrapped pieces of one text: CJK joined directly, a space between Latin words."""
+    text = ""
+    for part in (p.strip() for p in parts):
+        glue = " " if text[-1:].isascii() and text[-1:].isalnum() and part[:1].isascii() and part[:1].isalnum() else ""
+        text += glue + part if text else part
+    return text.strip()

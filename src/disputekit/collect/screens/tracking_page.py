@@ -35,11 +35,14 @@ from disputekit.collect.screens.common import (
     gap,
     height,
     is_only_time,
+    join_text,
     load_vocabulary,
     min_confidence,
     normalize,
     reading_order,
+    row_neighbours,
     same_row,
+    union_box,
 )
 from disputekit.models.facts import Frozen, TrackingFacts
 from disputekit.models.screen import OcrLine, Source
@@ -175,7 +178,7 @@ def _stamps(lines: Sequence[OcrLine], skip: set[int]) -> list[Stamp]:
             clock = clocks.pop(partner)
             merged = Clock(0, 0, date.year, date.month, date.day, clock.hour, clock.minute,
                            clock.second)
-            stamps.append(Stamp([d_index, partner], _union(lines, [d_index, partner]), merged))
+            stamps.append(Stamp([d_index, partner], union_box(lines, [d_index, partner]), merged))
     return sorted(stamps, key=lambda s: (s.box[1], s.box[0]))
 
 
@@ -189,12 +192,6 @@ def _clock_partner(lines: Sequence[OcrLine], d_index: int, clocks: dict[int, Clo
         if below or beside:
             return c_index
     return None
-
-
-def _union(lines: Sequence[OcrLine], indices: Sequence[int]) -> tuple[int, int, int, int]:
-    boxes = [lines[i].box for i in indices]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _event_column(stamps: list[Stamp], width: int) -> list[Stamp]:
@@ -260,18 +257,7 @@ def _stacked(lines: Sequence[OcrLine], stamp: Stamp, taken: set[int],
         picked = above if gap_above <= gap_below else below
     else:
         picked = above or below
-    return _with_row_neighbours(lines, picked, taken)
-
-
-def _with_row_neighbours(lines: Sequence[OcrLine], picked: list[int], taken: set[int]) -> list[int]:
-    """A text line OCR split in two boxes: add the boxes to the right on the same row."""
-    out: list[int] = []
-    for index in picked:
-        row = [i for i, line in enumerate(lines) if i == index or (
-            i not in taken and i not in picked and same_row(lines[index], line)
-            and line.box[0] > lines[index].box[0])]
-        out += sorted(row, key=lambda i: lines[i].box[0])
-    return out
+    return row_neighbours(lines, picked, taken)
 
 
 def _walk(lines: Sequence[OcrLine], stamp: Stamp, column: list[int], *, up: bool,
@@ -293,21 +279,13 @@ def _walk(lines: Sequence[OcrLine], stamp: Stamp, column: list[int], *, up: bool
 
 
 # ------------------------------------------------------------------------------ facts
-def _join(parts: Sequence[str]) -> str:
-    text = ""
-    for part in (p.strip() for p in parts):
-        glue = " " if text[-1:].isascii() and text[-1:].isalnum() and part[:1].isascii() and part[:1].isalnum() else ""
-        text += glue + part if text else part
-    return text.strip()
-
-
 def _reading(lines: Sequence[OcrLine], ctx: ScreenContext, stamps: list[Stamp],
              courier: tuple[str | None, int | None], waybills: list[tuple[str, int]]) -> TrackingReading:
     warnings: list[str] = []
     raw: list[tuple[RawEvent, Source]] = []
     for stamp in stamps:
         when: datetime | None = ctx.complete(stamp.clock)
-        text = _join([stamp.inline] + [lines[i].text for i in stamp.text_lines])
+        text = join_text([stamp.inline] + [lines[i].text for i in stamp.text_lines])
         if when is None or not text:
             continue
         used = [lines[i] for i in stamp.lines + stamp.text_lines]
