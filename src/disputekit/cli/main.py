@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 
 import click
 
 from disputekit import __version__
-from disputekit.cli.runtime import CliContext
+from disputekit.cli.runtime import CliContext, install_click_translations
 from disputekit.i18n import current_lang, set_lang
+from disputekit.text.cli_zh import COMMANDS as ZH_COMMANDS
+from disputekit.text.cli_zh import ROOT as ZH_ROOT
+from disputekit.text.cli_zh import option_help
 
 # command name → module in disputekit.cli (one per pipeline stage): imported only when that command runs, so `list`,
 # `queue` (run from cron each morning) and `inspect` do not pay for the PDF stack's imports.
 COMMANDS = {
     "init": "collect_cmds", "add": "collect_cmds", "list": "collect_cmds",
-    "mark": "collect_cmds", "inspect": "collect_cmds",
+    "mark": "collect_cmds", "inspect": "collect_cmds", "withdraw": "collect_cmds",
+    "tag": "collect_cmds", "facts": "collect_cmds",
     "check": "validate_cmds", "grounds": "validate_cmds", "queue": "validate_cmds",
     "draft": "assemble_cmds", "build": "assemble_cmds",
     "review": "review_cmds", "approve": "review_cmds", "return": "review_cmds",
@@ -24,8 +29,43 @@ COMMANDS = {
 }
 
 
+def flag_of(param: click.Parameter) -> str:
+    """The key of an option in the help catalog: its longest spelling (``--message``, not ``-m``)."""
+    return max([*param.opts, *param.secondary_opts], key=len)
+
+
+def localized_param(param: click.Parameter, command: str) -> click.Parameter:
+    """``param`` with its Chinese help (a copy), or as it is when no Chinese help is known."""
+    if not isinstance(param, click.Option):
+        return param
+    zh = option_help(command, flag_of(param))
+    if zh is None:
+        return param
+    clone = copy.copy(param)
+    clone.help = zh
+    return clone
+
+
+def localized(command: click.Command, name: str) -> click.Command:
+    """Under a Chinese locale, a copy of ``command`` whose description and option help are
+    Chinese (``text/cli_zh.py``); the command itself is left untouched."""
+    text = ZH_COMMANDS.get(name)
+    if current_lang() != "zh" or text is None:
+        return command
+    clone = copy.copy(command)
+    clone.help, clone.short_help = text.doc, None
+    clone.params = [localized_param(p, name) for p in command.params]
+
+    def help_option(ctx: click.Context) -> click.Option | None:  # Click caches it in English
+        found = command.get_help_option(ctx)
+        return localized_param(found, name) if found is not None else None  # type: ignore[return-value]
+
+    clone.get_help_option = help_option  # type: ignore[method-assign]
+    return clone
+
+
 class LazyGroup(click.Group):
-    """A group whose commands live in modules imported on first use."""
+    """A group whose commands live in modules imported on first use; help in the user's language."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -35,13 +75,34 @@ class LazyGroup(click.Group):
         if module_name is None:
             return None
         module = importlib.import_module(f"disputekit.cli.{module_name}")
-        return module.COMMANDS[cmd_name]  # type: ignore[no-any-return]
+        return localized(module.COMMANDS[cmd_name], cmd_name)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        return [localized_param(p, "") for p in params] if current_lang() == "zh" else params
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if current_lang() != "zh":
+            super().format_help_text(ctx, formatter)
+            return
+        english, self.help = self.help, ZH_ROOT.doc
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = english
+
+
+def _early_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--lang is eager: it takes effect before --help and Click's own usage errors."""
+    if value:
+        set_lang(value)  # type: ignore[arg-type]
+    return value
 
 
 @click.group(cls=LazyGroup,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    "--lang", type=click.Choice(["zh", "en"]), default=None, is_eager=True, callback=_early_lang,
     help="Language of messages and output (default: from the locale; zh for a Chinese locale).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show details (tracebacks) on errors.")
@@ -61,6 +122,9 @@ def cli(ctx: click.Context, lang: str | None, verbose: bool) -> None:
         set_lang(lang)  # type: ignore[arg-type]
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING)
     ctx.obj = CliContext(lang=current_lang(), verbose=verbose)
+
+
+install_click_translations()
 
 
 def main() -> None:

@@ -25,6 +25,10 @@ as_opt = click.option(
     "--as", "as_kind", type=click.Choice(list(KINDS)), default=None,
     help="Treat the file(s) as this kind instead of detecting it from the content.",
 )
+profile_opt = click.option(
+    "--profile", "profile_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="A shop's TOML file overriding values of the platform profile.",
+)
 tag_opt = click.option(
     "--tag", type=click.Choice(list(TAGS)), default=None,
     help="What the evidence shows (e.g. before_shipment, returned_item, return).",

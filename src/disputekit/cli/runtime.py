@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from disputekit.errors import DisputekitError, ExitCode
 from disputekit.i18n import current_lang, pick
+from disputekit.text.cli_zh import CLICK
 from disputekit.text.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,6 +27,30 @@ class CliContext:
 
     lang: str
     verbose: bool
+
+
+def click_gettext(message: str) -> str:
+    """Click's messages in the user's language (Click looks them up through gettext)."""
+    return CLICK.get(message, message) if current_lang() == "zh" else message
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    return click_gettext(singular if n == 1 else plural)
+
+
+def install_click_translations() -> None:
+    """Point the ``_``/``ngettext`` that Click's modules imported from gettext at our catalog,
+    as a gettext translation would: usage errors ("No such option", "Missing argument"),
+    "Usage:", "Options" and the --help option's own text follow the user's language."""
+    import gettext
+
+    for name, module in list(sys.modules.items()):
+        if not (name == "click" or name.startswith("click.")):
+            continue
+        if getattr(module, "_", None) in (gettext.gettext, click_gettext):
+            module._ = click_gettext  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = click_ngettext  # type: ignore[attr-defined]
 
 
 def emit_json(data: Any) -> None:
