@@ -20,13 +20,22 @@ from disputekit.cli.options import (
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
+from disputekit.collect.edits import (
+    mark_frames,
+    tag_exhibit,
+    type_after_add,
+    type_facts,
+    typed_fields,
+    withdraw_exhibit,
+)
 from disputekit.collect.evidence_ops import add_files, mark_messages
 from disputekit.collect.inspect import inspect_file
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
+from disputekit.models.evidence import TAGS, EvidenceItem
 from disputekit.profiles.load import shipped_platforms
-from disputekit.text.evidence import evidence_rows
+from disputekit.text.evidence import clock, evidence_rows
 from disputekit.text.printable import printable
 
 
@@ -96,13 +105,15 @@ def init_cmd(case_dir: Path, actor: str | None, now: str | None, **values: objec
 @as_opt
 @tag_opt
 @click.option("--courier", default=None, help="Courier of a tracking record that does not name it.")
+@click.option("--waybill", default=None,
+              help="Waybill of a tracking record that does not give it (recorded as typed).")
 @by_opt()
 @now_opt
 @json_opt
 @handle_errors
 def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kind: str | None,
-            tag: str | None, courier: str | None, actor: str | None, now: str | None,
-            as_json: bool) -> None:
+            tag: str | None, courier: str | None, waybill: str | None, actor: str | None,
+            now: str | None, as_json: bool) -> None:
     """Add evidence files to a case. Originals are kept byte-for-byte and hashed.
 
     Every file is checked first; if one is refused, nothing is added.
@@ -112,10 +123,15 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
     \b
         disputekit add CASE chat.txt tracking.json IMG_0231.HEIC --caption "出库前拍照"
     """
+    at, who = clock_now(now), resolve_actor(actor)
+    if waybill is not None:
+        typed_fields(courier, waybill)  # refuse an empty waybill before anything is added
     outcomes = add_files(
-        case_dir, list(files), at=clock_now(now), actor=resolve_actor(actor), caption=caption,
-        as_kind=as_kind, tag=tag, courier=courier,
+        case_dir, list(files), at=at, actor=who, caption=caption, as_kind=as_kind, tag=tag,
+        courier=courier,
     )
+    type_after_add(case_dir, [o.exhibit for o in outcomes if o.status == "added"],
+                   courier=courier, waybill=waybill, at=at, actor=who)
     if as_json:
         emit_json([{"file": str(o.source), "id": o.exhibit, "kind": o.kind, "status": o.status}
                    for o in outcomes])
@@ -135,7 +151,8 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
 @json_opt
 @handle_errors
 def list_cmd(case_dir: Path, as_json: bool) -> None:
-    """List a case's evidence: exhibit id, kind, name, size, sha256, key facts.
+    """List a case's evidence: exhibit id, kind, name, size, sha256, key facts (withdrawn
+    exhibits are listed, marked as withdrawn).
 
     Example:
 
@@ -144,36 +161,151 @@ def list_cmd(case_dir: Path, as_json: bool) -> None:
     """
     case = open_case(case_dir)
     if as_json:
-        emit_json([item.model_dump(mode="json") for item in case.evidence.items])
+        emit_json([item.model_dump(mode="json") for item in case.record.items])
         return
-    if not case.evidence.items:
+    if not case.record.items:
         click.echo(pick("本案还没有证据。用 disputekit add 添加。",
                         "No evidence yet. Add some with `disputekit add`."))
-    for row in evidence_rows(case.evidence.items):
+    for row in evidence_rows(case.record.items):
         click.echo(row)
 
 
 @click.command("mark")
 @case_arg
 @click.argument("exhibit")
-@click.option("--message", "messages", type=int, multiple=True, required=True,
-              help="Message number to highlight (repeatable).")
+@click.option("--message", "messages", type=int, multiple=True,
+              help="Chat message number to highlight (repeatable).")
+@click.option("--at", "moments", multiple=True, metavar="TIME",
+              help="Video time whose frame is shown large, e.g. 00:41 or 1:02:03 (repeatable).")
 @click.option("--unmark", is_flag=True, help="Remove the marks instead.")
 @by_opt()
 @now_opt
+@json_opt
 @handle_errors
-def mark_cmd(case_dir: Path, exhibit: str, messages: tuple[int, ...], unmark: bool,
-             actor: str | None, now: str | None) -> None:
-    """Mark key chat messages; the dossier highlights them.
+def mark_cmd(case_dir: Path, exhibit: str, messages: tuple[int, ...], moments: tuple[str, ...],
+             unmark: bool, actor: str | None, now: str | None, as_json: bool) -> None:
+    """Mark key chat messages (--message) or video moments (--at); the dossier highlights
+    the messages and shows the video frames large.
 
     Example:
 
     \b
         disputekit mark CASE E2 --message 14 --message 15
+        disputekit mark CASE E7 --at 00:41
     """
-    item = mark_messages(case_dir, exhibit, list(messages), at=clock_now(now),
-                         actor=resolve_actor(actor), unmark=unmark)
-    click.echo(pick(f"{item.id} 重点消息：{item.marks}", f"{item.id} key messages: {item.marks}"))
+    if bool(messages) == bool(moments):
+        raise UsageError(
+            "请给出 --message（聊天消息序号）或 --at（视频时间），二者选一。",
+            "Give either --message (chat message numbers) or --at (video times).",
+            fix_zh="例如：disputekit mark CASE E2 --message 14，或 disputekit mark CASE E7 --at 00:41",
+            fix_en="e.g. disputekit mark CASE E2 --message 14, or disputekit mark CASE E7 --at 00:41",
+        )
+    at, actor_name = clock_now(now), resolve_actor(actor)
+    if moments:
+        item = mark_frames(case_dir, exhibit, [video_time(m) for m in moments], at=at,
+                           actor=actor_name, unmark=unmark)
+    else:
+        item = mark_messages(case_dir, exhibit, list(messages), at=at, actor=actor_name,
+                             unmark=unmark)
+    if as_json:
+        emit_json(item.model_dump(mode="json"))
+    elif moments:
+        shown = ", ".join(clock(t) for t in item.frames)
+        click.echo(pick(f"{item.id} 标记画面：{shown}", f"{item.id} marked frames: {shown}"))
+    else:
+        click.echo(pick(f"{item.id} 重点消息：{item.marks}", f"{item.id} key messages: {item.marks}"))
+
+
+def video_time(text: str) -> float:
+    from disputekit.collect.video_frames import FrameTimeError, parse_timestamp
+
+    try:
+        return parse_timestamp(text)
+    except FrameTimeError as exc:
+        raise UsageError(exc.zh + "。", exc.en + ".") from None
+
+
+def _echo_item(item: EvidenceItem, as_json: bool, zh: str, en: str) -> None:
+    if as_json:
+        emit_json(item.model_dump(mode="json"))
+        return
+    click.echo(pick(zh, en))
+    for row in evidence_rows([item]):
+        click.echo(row)
+
+
+@click.command("withdraw")
+@case_arg
+@click.argument("exhibit")
+@click.option("--reason", required=True, help="Why the exhibit is withdrawn (kept in the audit log).")
+@by_opt()
+@now_opt
+@json_opt
+@handle_errors
+def withdraw_cmd(case_dir: Path, exhibit: str, reason: str, actor: str | None, now: str | None,
+                 as_json: bool) -> None:
+    """Withdraw a wrong exhibit: it leaves every check, dossier and upload bundle.
+
+    Nothing is deleted: the original, its entry in `list` and its history stay, and its
+    id is never reused.
+
+    Example:
+
+    \b
+        disputekit withdraw CASE E4 --reason "其他订单的出库照片"
+    """
+    item = withdraw_exhibit(case_dir, exhibit, reason, at=clock_now(now), actor=resolve_actor(actor))
+    _echo_item(item, as_json, f"{item.id} 已撤回。", f"{item.id} withdrawn.")
+
+
+@click.command("tag")
+@case_arg
+@click.argument("exhibit")
+@click.option("--tag", type=click.Choice(list(TAGS)), default=None,
+              help="The new tag: what the evidence shows (e.g. returned_item).")
+@click.option("--caption", default=None, help='The new caption ("" removes it).')
+@by_opt()
+@now_opt
+@json_opt
+@handle_errors
+def tag_cmd(case_dir: Path, exhibit: str, tag: str | None, caption: str | None,
+            actor: str | None, now: str | None, as_json: bool) -> None:
+    """Change an exhibit's tag or caption (recorded in the audit log).
+
+    Example:
+
+    \b
+        disputekit tag CASE E4 --tag returned_item --caption "退货开箱照片"
+    """
+    item = tag_exhibit(case_dir, exhibit, tag=tag, caption=caption, at=clock_now(now),
+                       actor=resolve_actor(actor))
+    _echo_item(item, as_json, f"{item.id} 已更新。", f"{item.id} updated.")
+
+
+@click.command("facts")
+@case_arg
+@click.argument("exhibit")
+@click.option("--courier", default=None, help="Courier of a tracking record (code or name, e.g. 中通).")
+@click.option("--waybill", default=None, help="Waybill number of a tracking record.")
+@by_opt()
+@now_opt
+@json_opt
+@handle_errors
+def facts_cmd(case_dir: Path, exhibit: str, courier: str | None, waybill: str | None,
+              actor: str | None, now: str | None, as_json: bool) -> None:
+    """Type facts a tracking record lacks (courier, waybill); shown as typed by the agent.
+
+    A waybill equal to the case's [shipment] or [return_shipment] waybill tags an untagged
+    record as that shipment.
+
+    Example:
+
+    \b
+        disputekit facts CASE E3 --courier 中通 --waybill 73512345678901
+    """
+    item = type_facts(case_dir, exhibit, courier=courier, waybill=waybill, at=clock_now(now),
+                      actor=resolve_actor(actor))
+    _echo_item(item, as_json, f"{item.id} 已录入。", f"{item.id} updated.")
 
 
 @click.command("inspect")
@@ -205,5 +337,5 @@ def inspect_cmd(file: Path, as_kind: str | None, buyer: str | None, seller: str 
 
 
 COMMANDS: dict[str, click.Command] = {command.name or "": command for command in (
-    init_cmd, add_cmd, list_cmd, mark_cmd, inspect_cmd,
+    init_cmd, add_cmd, list_cmd, mark_cmd, inspect_cmd, withdraw_cmd, tag_cmd, facts_cmd,
 )}

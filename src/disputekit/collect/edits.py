@@ -10,90 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from disputekit.case import Case, load_evidence, open_case, write_evidence
+from disputekit.collect.edit_reducers import REDUCERS
 from disputekit.collect.evidence_ops import _safe_caption, recover_after_crash
-from disputekit.collect.parse.waybill import normalize_waybill, resolve_courier, waybill_plausible
+from disputekit.collect.parse.waybill import normalize_waybill, resolve_courier
 from disputekit.errors import UsageError
-from disputekit.models.evidence import EvidenceItem, EvidenceList, Withdrawal
+from disputekit.models.evidence import EvidenceItem, EvidenceList
 from disputekit.store.lock import case_lock
+from disputekit.text.evidence import clock
 
-Entry = dict[str, Any]
-Reducer = Callable[[EvidenceList, Entry], EvidenceList]
-
-
-# ------------------------------------------------------------------------------ pure reducers
-def _replace(evidence: EvidenceList, updated: EvidenceItem) -> EvidenceList:
-    items = [updated if i.id == updated.id else i for i in evidence.items]
-    return evidence.model_copy(update={"items": items})
-
-
-def _item(evidence: EvidenceList, entry: Entry) -> EvidenceItem:
-    exhibit = str(entry["details"]["exhibit"])
-    item = evidence.by_id(exhibit)
-    if item is None:
-        raise KeyError(exhibit)
-    return item
-
-
-def reduce_withdraw(evidence: EvidenceList, entry: Entry) -> EvidenceList:
-    item = _item(evidence, entry)
-    gone = Withdrawal(at=entry["at"], by=entry["actor"], reason=entry["details"]["reason"])
-    return _replace(evidence, item.model_copy(update={"withdrawn": gone}))
-
-
-def reduce_tag(evidence: EvidenceList, entry: Entry) -> EvidenceList:
-    """``tag``/``caption`` null = unchanged; an empty caption clears it."""
-    item = _item(evidence, entry)
-    details = entry["details"]
-    update: dict[str, Any] = {}
-    if details.get("tag") is not None:
-        update["tag"] = details["tag"]
-    if details.get("caption") is not None:
-        update["caption"] = details["caption"] or None
-    return _replace(evidence, item.model_copy(update=update))
-
-
-def tracking_with(facts: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    """A tracking record's facts with typed courier/waybill applied (name and plausibility
-    recomputed from them)."""
-    out = dict(facts)
-    if fields.get("courier") is not None:
-        known = resolve_courier(fields["courier"])
-        out["courier"] = known.code if known else fields["courier"]
-        out["courier_name"] = known.name_zh if known else None
-    if fields.get("waybill") is not None:
-        out["waybill"] = fields["waybill"]
-    if out.get("waybill"):
-        out["waybill_plausible"] = waybill_plausible(out.get("courier"), out["waybill"])
-    return out
-
-
-def reduce_facts(evidence: EvidenceList, entry: Entry) -> EvidenceList:
-    item = _item(evidence, entry)
-    fields = {k: v for k, v in entry["details"]["fields"].items() if v is not None}
-    typed = {**item.typed, **fields}
-    facts = tracking_with(item.facts, fields)
-    return _replace(evidence, item.model_copy(update={"typed": typed, "facts": facts}))
-
-
-def reduce_mark(evidence: EvidenceList, entry: Entry) -> EvidenceList:
-    """``mark``/``unmark``: chat messages (``messages``) or video frames (``frames``, s)."""
-    item = _item(evidence, entry)
-    details, update = entry["details"], {}
-    for key in ("messages", "frames"):
-        if key in details:
-            field = "marks" if key == "messages" else "frames"
-            have, given = set(getattr(item, field)), set(details[key])
-            update[field] = sorted(have - given if entry["action"] == "unmark" else have | given)
-    return _replace(evidence, item.model_copy(update=update))
-
-
-REDUCERS: dict[str, Reducer] = {
-    "withdraw": reduce_withdraw,
-    "tag": reduce_tag,
-    "facts": reduce_facts,
-    "mark": reduce_mark,
-    "unmark": reduce_mark,
-}
+__all__ = ["REDUCERS", "mark_frames", "tag_exhibit", "type_facts", "withdraw_exhibit"]
 
 
 # ------------------------------------------------------------------------------ checks
@@ -234,14 +159,31 @@ def mark_frames(root: Path, exhibit: str, seconds: list[float], *, at: datetime,
                 fix_en="For a chat, mark message numbers with --message.",
             )
         duration = float(item.facts.get("duration_s") or 0)
-        late = [s for s in seconds if duration and s > duration]
+        late = ", ".join(clock(s) for s in seconds if duration and s > duration)
         if late:
             raise UsageError(
-                f"时间点超出视频长度（{duration:.0f} 秒）：{late}。",
-                f"Time past the end of the video ({duration:.0f} s): {late}.",
+                f"{late} 超出视频长度（{clock(duration)}）。",
+                f"{late} is past the end of the video ({clock(duration)}).",
                 fix_zh="用 disputekit inspect 查看视频时长。",
                 fix_en="See the duration with `disputekit inspect`.",
             )
         return [("unmark" if unmark else "mark", {"exhibit": item.id, "frames": sorted(seconds)})]
 
     return _locked_edit(root, exhibit, at, actor, plan)
+
+
+def type_after_add(root: Path, exhibits: list[str], *, courier: str | None, waybill: str | None,
+                   at: datetime, actor: str) -> list[EvidenceItem]:
+    """``add --waybill``: the waybill (and the courier, where the record names none) typed on
+    each newly added tracking record, as ``disputekit facts`` would."""
+    if not waybill:
+        return []
+    evidence = open_case(root).record
+    done = []
+    for exhibit in exhibits:
+        item = evidence.by_id(exhibit)
+        if item is None or item.kind != "tracking":
+            continue
+        given = None if item.facts.get("courier") else courier
+        done.append(type_facts(root, exhibit, courier=given, waybill=waybill, at=at, actor=actor))
+    return done

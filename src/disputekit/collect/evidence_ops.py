@@ -118,7 +118,8 @@ def add_files(
                     f"{path} 在添加过程中被修改。", f"{path} changed while it was being added.",
                     fix_zh="请等文件写完后重试。", fix_en="Wait until it is fully written, retry.",
                 )
-            known = next((item for item in items if item.sha256 == stored.sha256), None)
+            known = next((item for item in items
+                          if item.sha256 == stored.sha256 and not item.withdrawn), None)
             if known:
                 outcomes.append(AddOutcome(path, known.id, known.kind, "duplicate"))
                 continue
