@@ -30,13 +30,11 @@ from importlib import resources
 from pathlib import Path
 
 import fontTools
-from fontTools import subset as ft_subset
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont
-from fontTools.ttLib.scaleUpem import scale_upem
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 from disputekit.assemble.pdf.glyph_cache import GlyphCache
@@ -181,6 +179,8 @@ def build_subset(source: SourceFace, codepoints: Iterable[int], ps_name: str) ->
     builder.setupHorizontalMetrics(metrics)
     _setup_tables(builder, source, ps_name)
     if font["head"].unitsPerEm != TARGET_UPEM:
+        from fontTools.ttLib.scaleUpem import scale_upem  # rarely needed, slow to import
+
         scale_upem(builder.font, TARGET_UPEM)
     out = io.BytesIO()
     builder.save(out)
@@ -340,6 +340,8 @@ def derive_emoji_font(variable_font: Path, destination: Path) -> None:
     cmap reaches (no layout features: reportlab does not shape), drop hinting and vertical
     tables, scale to unitsPerEm 1000 and keep the original timestamps.
     """
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib.scaleUpem import scale_upem
     from fontTools.varLib import instancer
 
     font = TTFont(str(variable_font))

@@ -11,6 +11,7 @@ Pure functions: no reportlab, no font files.
 
 from __future__ import annotations
 
+import functools
 import logging
 import unicodedata
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "\u25a1"  # □ WHITE SQUARE
 _VS15, _VS16 = "\ufe0e", "\ufe0f"
+_SELECTORS = (_VS15, _VS16)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ def _is_ignorable(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
 
 
+@functools.cache  # called for every character drawn; few distinct characters
 def _is_attached(ch: str) -> bool:
     """Characters that belong with the one before them (selectors, joiners, modifiers)."""
     cp = ord(ch)
@@ -103,7 +106,10 @@ def split_runs(
     uncovered: list[int] = []
     previous: int | None = None
     for i, ch in enumerate(text):
-        index = _pick(text, i, chain, previous)
+        if ord(ch) in main.codepoints and not _is_attached(ch) and text[i + 1 : i + 2] not in _SELECTORS:
+            index: int | None = 0  # what _pick decides for a plain character the main font has
+        else:
+            index = _pick(text, i, chain, previous)
         if index is None:
             substitute = _substitute(ch, main)
             if substitute is None:
