@@ -20,16 +20,6 @@ from disputekit.cli.options import (
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
-from disputekit.collect.edits import (
-    mark_frames,
-    tag_exhibit,
-    type_after_add,
-    type_facts,
-    typed_fields,
-    withdraw_exhibit,
-)
-from disputekit.collect.evidence_ops import add_files, mark_messages
-from disputekit.collect.inspect import inspect_file
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
@@ -37,6 +27,9 @@ from disputekit.models.evidence import TAGS, EvidenceItem
 from disputekit.profiles.load import shipped_platforms
 from disputekit.text.evidence import clock, evidence_rows
 from disputekit.text.printable import printable
+
+# The collect machinery (adding, editing, reading files) is imported inside the commands that
+# use it, so `list` loads none of it (benchmarks/bench_startup.py).
 
 
 def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
@@ -123,6 +116,9 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
     \b
         disputekit add CASE chat.txt tracking.json IMG_0231.HEIC --caption "出库前拍照"
     """
+    from disputekit.collect.edits import type_after_add, typed_fields
+    from disputekit.collect.evidence_ops import add_files
+
     at, who = clock_now(now), resolve_actor(actor)
     if waybill is not None:
         typed_fields(courier, waybill)  # refuse an empty waybill before anything is added
@@ -200,6 +196,9 @@ def mark_cmd(case_dir: Path, exhibit: str, messages: tuple[int, ...], moments: t
             fix_zh="例如：disputekit mark CASE E2 --message 14，或 disputekit mark CASE E7 --at 00:41",
             fix_en="e.g. disputekit mark CASE E2 --message 14, or disputekit mark CASE E7 --at 00:41",
         )
+    from disputekit.collect.edits import mark_frames
+    from disputekit.collect.evidence_ops import mark_messages
+
     at, actor_name = clock_now(now), resolve_actor(actor)
     if moments:
         item = mark_frames(case_dir, exhibit, [video_time(m) for m in moments], at=at,
@@ -254,6 +253,8 @@ def withdraw_cmd(case_dir: Path, exhibit: str, reason: str, actor: str | None, n
     \b
         disputekit withdraw CASE E4 --reason "其他订单的出库照片"
     """
+    from disputekit.collect.edits import withdraw_exhibit
+
     item = withdraw_exhibit(case_dir, exhibit, reason, at=clock_now(now), actor=resolve_actor(actor))
     _echo_item(item, as_json, f"{item.id} 已撤回。", f"{item.id} withdrawn.")
 
@@ -277,6 +278,8 @@ def tag_cmd(case_dir: Path, exhibit: str, tag: str | None, caption: str | None,
     \b
         disputekit tag CASE E4 --tag returned_item --caption "退货开箱照片"
     """
+    from disputekit.collect.edits import tag_exhibit
+
     item = tag_exhibit(case_dir, exhibit, tag=tag, caption=caption, at=clock_now(now),
                        actor=resolve_actor(actor))
     _echo_item(item, as_json, f"{item.id} 已更新。", f"{item.id} updated.")
@@ -303,6 +306,8 @@ def facts_cmd(case_dir: Path, exhibit: str, courier: str | None, waybill: str | 
     \b
         disputekit facts CASE E3 --courier 中通 --waybill 73512345678901
     """
+    from disputekit.collect.edits import type_facts
+
     item = type_facts(case_dir, exhibit, courier=courier, waybill=waybill, at=clock_now(now),
                       actor=resolve_actor(actor))
     _echo_item(item, as_json, f"{item.id} 已录入。", f"{item.id} updated.")
@@ -325,6 +330,8 @@ def inspect_cmd(file: Path, as_kind: str | None, buyer: str | None, seller: str 
     \b
         disputekit inspect chat.txt --json
     """
+    from disputekit.collect.inspect import inspect_file
+
     facts = inspect_file(file, as_kind=as_kind, buyer=buyer, seller=seller, courier=courier)
     data = facts.model_dump(mode="json")
     if as_json:

@@ -29,6 +29,33 @@ COMMANDS = {
 }
 
 
+# First paragraph of each command's docstring: `disputekit --help` lists the commands from here,
+# without importing their modules. tests/test_startup.py fails when one is stale.
+SUMMARIES = {
+    "init": "Start a case folder (writes CASE/case.toml, the same file you may write by hand).",
+    "add": "Add evidence files to a case. Originals are kept byte-for-byte and hashed.",
+    "list": "List a case's evidence: exhibit id, kind, name, size, sha256, key facts (withdrawn exhibits are listed, marked as withdrawn).",
+    "mark": "Mark key chat messages (--message) or video moments (--at); the dossier highlights the messages and shows the video frames large.",
+    "inspect": "Show what disputekit reads from one file, without a case.",
+    "withdraw": "Withdraw a wrong exhibit: it leaves every check, dossier and upload bundle.",
+    "tag": "Change an exhibit's tag or caption (recorded in the audit log).",
+    "facts": "Type facts a tracking record lacks (courier, waybill); shown as typed by the agent.",
+    "check": "Check the evidence against the platform's rules, the timeline and the deadline.",
+    "grounds": "List the refusal grounds that fit this case, and what each still needs.",
+    "queue": "Every case below a folder, most urgent first. Run it each morning (shop rule 9).",
+    "draft": "Print the refusal reason, ready to paste (within the platform's length limit).",
+    "build": "Build out/dossier.pdf (review edition), out/submission.pdf (for the platform) and the upload bundle out/upload/ (out/draft/ with --draft).",
+    "review": "The lead's view: facts, review state, what changed since the last decision, findings.",
+    "approve": "Approve the case as it is now. Any later change makes the approval stale.",
+    "return": "Return the case to the agent with what is missing.",
+    "archive": "Seal the case into ARCHIVE/YYYY/MM/CASE-ID/vN: PDF/A-3b dossier with the originals attached, manifest of hashes, audit log, upload bundle, outcome. Read-only; idempotent.",
+    "verify": "Re-hash everything and check manifests, audit chains and dossier attachments.",
+    "search": "Find archived cases; one line per hit, newest request first.",
+    "reindex": "Rebuild ARCHIVE/index.sqlite from the sealed folders (they are the truth).",
+    "stats": "Cases, outcomes by ground, win rate, time to refusal, money kept and refunded.",
+}
+
+
 def flag_of(param: click.Parameter) -> str:
     """The key of an option in the help catalog: its longest spelling (``--message``, not ``-m``)."""
     return max([*param.opts, *param.secondary_opts], key=len)
@@ -64,6 +91,12 @@ def localized(command: click.Command, name: str) -> click.Command:
     return clone
 
 
+def summary(name: str) -> str:
+    """What ``--help`` says of a command, in the user's language."""
+    text = ZH_COMMANDS.get(name) if current_lang() == "zh" else None
+    return text.doc if text is not None else SUMMARIES[name]
+
+
 class LazyGroup(click.Group):
     """A group whose commands live in modules imported on first use; help in the user's language."""
 
@@ -76,6 +109,15 @@ class LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"disputekit.cli.{module_name}")
         return localized(module.COMMANDS[cmd_name], cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list as Click would print it, from SUMMARIES (or the Chinese catalog)
+        instead of the commands themselves, so that ``--help`` imports none of them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, click.Command(name, help=summary(name)).get_short_help_str(limit)) for name in names]
+        with formatter.section(click.core._("Commands")):  # Click's gettext, translated by us
+            formatter.write_dl(rows)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = super().get_params(ctx)
