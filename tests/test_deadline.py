@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from disputekit.profiles.load import load_profile
-from disputekit.profiles.model import Timeout
+from disputekit.profiles.model import Profile, Timeout
 from disputekit.validate.deadline import add_timeout, compute_deadline, is_workday
 from disputekit.validate.rules.finding import Severity
 from rulekit import case, ctx, run_rule, t
@@ -153,3 +153,37 @@ def test_no_seller_findings_when_the_seller_need_not_act(state: str) -> None:
     assert run_rule("deadline.timeout", ctx(facts, now=t("2025-04-21 10:00"))) == []
     facts = case(state=state)  # even a passed countdown from 千牛
     assert run_rule("deadline.timeout", ctx(facts, now=t("2025-05-21 10:00"))) == []
+
+
+def working_days_profile(amount: int) -> Profile:
+    state = TAOBAO.states["waiting_seller_agree"]
+    timeout = Timeout(amount=amount, unit="working_days", source="test: S1 第83条 style", confidence="high")
+    states = {**TAOBAO.states, "waiting_seller_agree": state.model_copy(update={"timeout": timeout})}
+    return TAOBAO.model_copy(update={"states": states})
+
+
+def test_working_days_past_the_calendar_skip_new_year_and_warn() -> None:
+    """Issue 11: 2026-12-30 + 4 working days must not count 1 January as a working day."""
+    facts = case(deadline=None, requested_at=t("2026-12-30 10:00"), state_since=t("2026-12-30 10:00"),
+                 ordered_at=None, paid_at=None, shipped_at=None, signed_at=None)
+    d = compute_deadline(facts, working_days_profile(4))
+    assert d is not None
+    assert (d.at, d.beyond_calendar) == (t("2027-01-06 10:00"), True)
+    inside = compute_deadline(facts.model_copy(update={"state_since": t("2026-12-01 10:00")}),
+                              working_days_profile(4))
+    assert inside is not None and inside.beyond_calendar is False
+    context = ctx(facts, [], profile=working_days_profile(4), now=t("2027-01-02 10:00"))
+    found = [f for f in run_rule("deadline.timeout", context) if f.severity == Severity.WARNING]
+    assert [f.zh[:40] for f in found] == ["期限按工作日估算到 2027-01-06，但节假日表（chinese-calendar）不含该年份："[:40]]
+    assert "past the years the holiday table (chinese-calendar) covers" in found[0].en
+
+
+def test_waiting_seller_confirm_counts_from_the_returns_first_scan() -> None:
+    facts = case(state="waiting_seller_confirm", deadline=None, state_since=t("2025-04-24 16:00"))
+    d = compute_deadline(facts, TAOBAO, return_shipped=t("2025-04-22 15:05"))
+    assert d is not None
+    assert d.at == t("2025-05-02 15:05")
+    assert d.source.endswith("; clock from the return's first scan")
+    other = compute_deadline(case(deadline=None, state_since=t("2025-04-20 12:00")), TAOBAO,
+                             return_shipped=t("2025-04-22 15:05"))
+    assert other is not None and other.at == t("2025-04-25 12:00")  # only that state's clock

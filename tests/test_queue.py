@@ -89,3 +89,25 @@ def test_a_broken_case_is_a_row_not_a_crash(tmp_path: Path) -> None:
 def test_empty_folder(tmp_path: Path) -> None:
     result = invoke("queue", str(tmp_path), "--now", NOW, "--json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_closed_finished_and_archived_cases_leave_the_queue(tmp_path: Path) -> None:
+    """Issue 11: a refused-and-archived case alarmed every morning."""
+    from disputekit.case import open_case
+    from disputekit.manifest import state_hash
+
+    root = tmp_path / "cases"
+    make_case_dir(root / "open", case(refund_id="R1", deadline=t("2025-04-21 20:00")), signed_evidence())
+    make_case_dir(root / "closed", case(refund_id="R2", state="closed", deadline=t("2025-04-21 20:00")))
+    make_case_dir(root / "finished", case(refund_id="R3", order_status="finished",
+                                          deadline=t("2025-04-21 20:00")))
+    archived = make_case_dir(root / "archived", case(refund_id="R4", state="seller_refused",
+                                                     deadline=t("2025-04-21 20:00")))
+    archived.audit.append(t("2025-04-21 09:00"), "test", "archive", {"state_hash": state_hash(archived)})
+    assert [r.case for r in build_queue(root, t(NOW.replace("T", " ")[:16]))] == ["taobao-R1"]
+    # a later change to the archived case brings it back
+    text = (root / "archived" / "case.toml").read_text("utf-8")
+    (root / "archived" / "case.toml").write_text(text.replace('state = "seller_refused"',
+                                                              'state = "cs_intervening"'), "utf-8")
+    assert open_case(root / "archived").facts.state == "cs_intervening"
+    assert sorted(r.case for r in build_queue(root, t("2025-04-21 10:00"))) == ["taobao-R1", "taobao-R4"]

@@ -113,7 +113,9 @@ def test_sample_b_once_the_return_is_in_is_ready(sample_b: Path) -> None:
     assert by_severity(report, "warning") == []
     assert ("chat.complete", ["E1"]) in by_severity(report, "info")  # weekend gap, recall
     assert report.deadline is not None and report.deadline.estimated
-    assert report.deadline.at == t("2025-05-22 16:00")  # state_since + 10 days (low confidence)
+    # the clock starts when the buyer shipped the return (first scan 05-09 15:05:09), not at
+    # the warehouse's registration (state_since): + 10 days (low confidence)
+    assert report.deadline.at == t("2025-05-19 15:05:09")
     assert report.advice.action == "refuse"
 
 

@@ -15,9 +15,10 @@ from disputekit.models.case import CaseFile
 from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
 from disputekit.validate.advice import Advice, advise
-from disputekit.validate.deadline import Deadline, compute_deadline
+from disputekit.validate.deadline import Deadline
 from disputekit.validate.rules.case_rules import UNREADABLE_TIMES
 from disputekit.validate.rules.context import RuleContext, exhibits_of
+from disputekit.validate.rules.deadline_rules import deadline_of
 from disputekit.validate.rules.finding import SEVERITY_ORDER, Finding, Severity
 from disputekit.validate.rules.gate_rules import APPROVAL, BAD_OBJECTS, INTEGRITY
 from disputekit.validate.rules.registry import all_rules
@@ -141,6 +142,6 @@ def check_case(
     findings = evaluate(ctx)
     return CheckReport(
         case_id=case.case_id, ground=ctx.ground_id, findings=findings,
-        deadline=compute_deadline(case.facts, profile), advice=advise(case.facts, profile, findings),
+        deadline=deadline_of(ctx), advice=advise(case.facts, profile, findings),
         now=now,
     )

@@ -1,4 +1,6 @@
-"""The daily queue: every case below a folder, most urgent first (shop rule 9)."""
+"""The daily queue: every open case below a folder, most urgent first (shop rule 9).
+
+Closed, paid, finished and archived cases leave the queue."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from disputekit.case import CASE_FILE, META_DIR, open_case
+from disputekit.case import CASE_FILE, META_DIR, Case, open_case
 from disputekit.errors import DisputekitError
+from disputekit.manifest import state_hash
+from disputekit.models.case import OrderStatus, RefundState
 from disputekit.review.decisions import review_state
 from disputekit.validate.check import check_case
 
@@ -45,9 +49,25 @@ def review_status(case_dir: Path) -> str | None:
     return review_state(case_dir)
 
 
-def row_for(case_dir: Path, now: datetime) -> QueueRow:
+DONE_STATES = (RefundState.CLOSED, RefundState.SUCCESS)
+
+
+def finished(case: Case) -> bool:
+    """Nothing left to do: the refund is closed or paid, the trade finished, or this very state
+    of the case is archived (an archived case alarmed every morning before issue 11)."""
+    if case.facts.state in DONE_STATES or case.facts.order_status == OrderStatus.FINISHED:
+        return True
+    archived = {e.get("details", {}).get("state_hash") for e in case.audit.entries()
+                if e.get("action") == "archive"}
+    return bool(archived) and state_hash(case) in archived
+
+
+def row_for(case_dir: Path, now: datetime) -> QueueRow | None:
+    """The case's row, or None when it has left the queue (see :func:`finished`)."""
     try:
         case = open_case(case_dir)
+        if finished(case):
+            return None
         report = check_case(case, now=now)
     except DisputekitError as exc:
         return QueueRow(case_dir.name, str(case_dir), "?", None, False, None, False, 0, None,
@@ -63,5 +83,5 @@ def row_for(case_dir: Path, now: datetime) -> QueueRow:
 
 
 def build_queue(root: Path, now: datetime) -> list[QueueRow]:
-    rows = [row_for(path, now) for path in find_cases(root)]
+    rows = [row for path in find_cases(root) if (row := row_for(path, now)) is not None]
     return sorted(rows, key=lambda r: (r.hours_left is None, r.hours_left or 0.0, r.case))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from disputekit.validate.deadline import compute_deadline
+from disputekit.validate.deadline import Deadline, compute_deadline
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
 from disputekit.validate.rules.registry import make, rule
@@ -11,10 +11,16 @@ CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
 W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
+def deadline_of(ctx: RuleContext) -> Deadline | None:
+    """The case's deadline; waiting_seller_confirm counts from the return's first scan."""
+    firsts = [f.events[0].time for _, f in ctx.return_tracking() if f.events]
+    return compute_deadline(ctx.case, ctx.profile, return_shipped=min(firsts) if firsts else None)
+
+
 @rule("deadline.timeout", B, zh="处理期限", en="Handling deadline",
       source="profile states.*.timeout; case.toml deadline wins; shop rules 1, 9")
 def timeout(ctx: RuleContext) -> list[Finding]:
-    deadline = compute_deadline(ctx.case, ctx.profile)
+    deadline = deadline_of(ctx)
     if deadline is None or deadline.actor not in ("seller", "both"):
         return []
     hours = deadline.hours_left(ctx.now)
@@ -28,6 +34,10 @@ def timeout(ctx: RuleContext) -> list[Finding]:
         out.append(make(W,
             f"距处理期限 {deadline.at:%Y-%m-%d %H:%M} 只剩 {hours:.1f} 小时，请今天处理，切勿超时。",
             f"Only {hours:.1f} h left until {deadline.at:%Y-%m-%d %H:%M}: handle it today, never let it time out."))
+    if deadline.beyond_calendar:
+        out.append(make(W,
+            f"期限按工作日估算到 {deadline.at:%Y-%m-%d}，但节假日表（chinese-calendar）不含该年份：只排除了周末和元旦、劳动节、国庆的固定假日，春节等农历假日和调休未计。请以千牛倒计时为准。",
+            f"The deadline counts working days to {deadline.at:%Y-%m-%d}, past the years the holiday table (chinese-calendar) covers: only weekends and the fixed-date holidays are skipped, not the lunar holidays or 调休. The Qianniu countdown wins."))
     if deadline.estimated:
         out.append(make(INFO,
             f"期限为估算值（可信度{CONFIDENCE_ZH.get(deadline.confidence, deadline.confidence)}：{deadline.source}）。请以千牛倒计时为准，写入 case.toml 的 deadline。",
