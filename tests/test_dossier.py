@@ -49,8 +49,8 @@ def outline_titles(reader: PdfReader) -> list[str]:
 
 def test_outline_has_every_section_and_exhibit(built_a: tuple[Path, PdfReader]) -> None:
     titles = outline_titles(built_a[1])
-    assert titles[:2] == ["退款纠纷证据包", "摘要"]
-    for section in ("时间线", "检查结果", "证据目录", "复核记录", "证据"):
+    assert titles[:2] == ["退款纠纷证据包（内部复核版）", "摘要"]
+    for section in ("时间线", "检查结果", "证据目录", "复核记录", "自上次复核以来的变化", "证据"):
         assert section in titles
     assert [t.split()[0] for t in titles if re.match(r"E\d+ ", t)] == ["E1", "E2", "E3", "E4", "E5"]
 
@@ -76,13 +76,32 @@ def test_links_are_internal_only(built_a: tuple[Path, PdfReader]) -> None:
     assert internal >= 5  # timeline and index link to exhibits
 
 
-def test_attachments_match_manifest(built_a: tuple[Path, PdfReader], case_a: Path) -> None:
+def test_attachments_are_manifest_and_masked_renditions(built_a: tuple[Path, PdfReader]) -> None:
+    """By default the review edition attaches the originals' hashes (manifest.json) and a masked
+    rendition of each chat/tracking exhibit — not the originals, which carry personal data."""
     files = {name: data[0] for name, data in built_a[1].attachments.items()}
     manifest = json.loads(files.pop("manifest.json"))
     assert manifest["case_id"] == "taobao-20250420001"
+    assert manifest["attached"] == []
+    assert sorted(files) == ["E1.masked.txt", "E2.masked.txt"] == sorted(manifest["renditions"])
     by_id = {e["id"]: e for e in manifest["exhibits"]}
-    assert sorted(n.split("_", 1)[0] for n in files) == sorted(by_id)
     for name, data in files.items():
+        assert hashlib.sha256(data).hexdigest() == manifest["renditions"][name]
+        head = data.decode("utf-8").splitlines()
+        assert head[1] == f"original SHA-256 {by_id[name.split('.')[0]]['sha256']}"
+
+
+def test_shop_can_attach_the_originals(case_a: Path, tmp_path: Path) -> None:
+    shop = tmp_path / "shop.toml"
+    shop.write_text('[privacy]\nattach_originals = { value = true, source = "our policy", confidence = "high" }\n', "utf-8")
+    result = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], out_dir=tmp_path / "o",
+                                                upload=False, profile_path=shop))
+    files = {name: data[0] for name, data in PdfReader(result.dossier).attachments.items()}
+    manifest = json.loads(files.pop("manifest.json"))
+    by_id = {e["id"]: e for e in manifest["exhibits"]}
+    originals = {n: d for n, d in files.items() if not n.endswith(".masked.txt")}
+    assert sorted(n.split("_", 1)[0] for n in originals) == sorted(by_id) == manifest["attached"]
+    for name, data in originals.items():
         exhibit = by_id[name.split("_", 1)[0]]
         assert hashlib.sha256(data).hexdigest() == exhibit["sha256"]
         assert len(data) == exhibit["size"]
@@ -132,7 +151,7 @@ def test_two_builds_are_identical(case_a: Path, tmp_path: Path) -> None:
 def test_english_dossier(case_a: Path, tmp_path: Path) -> None:
     result = build_dossier(case_a, BuildOptions(now=NOW["signed-not-received"], lang="en", out_dir=tmp_path, upload=False))
     reader = PdfReader(result.dossier)
-    assert outline_titles(reader)[:2] == ["Refund dispute evidence dossier", "Summary"]
+    assert outline_titles(reader)[:2] == ["Refund dispute dossier (internal review edition)", "Summary"]
     assert "Page 1 of" in reader.pages[0].extract_text()
 
 
@@ -209,16 +228,6 @@ def test_changed_original_is_named_and_nothing_is_written(tmp_path: Path) -> Non
     assert not (case / "out" / "dossier.pdf").exists() and not (case / "out" / "upload").exists()
 
 
-def test_shop_can_keep_originals_out_of_the_working_dossier(tmp_path: Path) -> None:
-    case = sample_case("signed-not-received", tmp_path / "p")
-    shop = tmp_path / "shop.toml"
-    shop.write_text('[privacy]\nattach_originals = { value = false, source = "our policy", confidence = "high" }\n', "utf-8")
-    result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], upload=False, profile_path=shop))
-    files = PdfReader(result.dossier).attachments
-    assert list(files) == ["manifest.json"]
-    assert json.loads(files["manifest.json"][0])["attached"] == []
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", ["signed-not-received", "returned-not-ours"])
 def test_structure_for_both_samples_and_languages(name: str, lang: str, tmp_path: Path) -> None:
@@ -235,7 +244,38 @@ def test_structure_for_both_samples_and_languages(name: str, lang: str, tmp_path
     for number, page in enumerate(reader.pages, start=1):
         assert footer.format(x=number, y=total) in page.extract_text()
     files = {n: d[0] for n, d in reader.attachments.items()}
-    assert sorted(n.split("_", 1)[0] for n in files if n != "manifest.json") == ids
+    assert all(n == "manifest.json" or n.endswith(".masked.txt") for n in files)
+    check_submission(result.submission, ids, lang)
+
+
+# Words of the lead's edition that must never reach the platform's arbiter.
+INTERNAL = {
+    "zh": ("证据强度", "处理建议", "检查结果", "复核", "阻断", "警告", "可直接粘贴", "证明力", "内部",
+           "处理期限", "制作人", "千牛倒计时"),
+    "en": ("Evidence strength", "Advice", "Findings", "Review", "Blocking", "Warning", "ready to paste",
+           "internal", "Deadline", "Prepared by", "Qianniu countdown"),
+}
+RULE_ID = re.compile(r"\b[a-z]+\.[a-z]+(?:-[a-z]+)+\b")  # tracking.signed-before-request
+
+
+def check_submission(path: Path | None, ids: list[str], lang: str) -> None:
+    """The platform edition: claim, facts, timeline, reason, every exhibit — nothing internal,
+    nothing attached."""
+    assert path is not None and path.name == "submission.pdf"
+    reader = PdfReader(path)
+    titles = outline_titles(reader)
+    expected = (["退款纠纷举证材料", "拒绝理由", "证据所示事实", "时间线", "证据目录", "证据"] if lang == "zh"
+                else ["Refund dispute: the seller's evidence", "Reason for refusing", "Facts the evidence shows",
+                      "Timeline", "Evidence index", "Exhibits"])
+    assert [t for t in titles if not re.match(r"E\d+ ", t)] == expected
+    assert [t.split()[0] for t in titles if re.match(r"E\d+ ", t)] == ids
+    assert reader.attachments == {}
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    front = "\n".join(page.extract_text() for page in reader.pages[:3])
+    assert [w for w in INTERNAL[lang] if w in front] == []
+    assert RULE_ID.findall(text) == []
+    meta = reader.metadata
+    assert meta is not None and str(meta.title).startswith(expected[0])
 
 
 def test_post_write_verification_names_each_problem(built_a: tuple[Path, PdfReader], case_a: Path) -> None:
@@ -247,9 +287,11 @@ def test_post_write_verification_names_each_problem(built_a: tuple[Path, PdfRead
     manifest = json.loads(built_a[1].attachments["manifest.json"][0])
     assert verify_dossier(built_a[0], manifest, case) == len(built_a[1].pages)
     tampered = json.loads(json.dumps(manifest))
-    tampered["exhibits"][0]["sha256"] = "0" * 64
+    tampered["renditions"]["E1.masked.txt"] = "0" * 64
+    tampered["renditions"]["E9.masked.txt"] = "0" * 64
     with pytest.raises(VerificationFailed) as caught:
         verify_dossier(built_a[0], tampered, case)
     message = caught.value.message("en")
     assert "attached manifest.json differs from the manifest built" in message
-    assert f"attachment E1_{case.evidence.items[0].name} does not match its SHA-256" in message
+    assert "attachment E1.masked.txt does not match its SHA-256" in message
+    assert "masked rendition E9.masked.txt is not attached" in message

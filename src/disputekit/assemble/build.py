@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab import rl_config
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -21,10 +23,11 @@ from disputekit.assemble.pdf.furniture import furniture_texts, make_furniture
 from disputekit.assemble.pdf.images import (
     PHOTO_SIDE,
     SCREENSHOT_SIDE,
+    Cover,
     expected_size,
     images_in_background,
 )
-from disputekit.assemble.pdf.labels import all_label_texts
+from disputekit.assemble.pdf.labels import all_label_texts, t
 from disputekit.assemble.pdf.layout import (
     FOOTER_H,
     HEADER_H,
@@ -36,20 +39,29 @@ from disputekit.assemble.pdf.layout import (
 from disputekit.assemble.pdf.pdf_post import Attachment, finish_pdf, manifest_attachment, pdf_date
 from disputekit.assemble.pdf.story import Collector, Writer
 from disputekit.assemble.pdf.verify_pdf import verify_dossier
+from disputekit.assemble.renditions import digests, masked_renditions
 from disputekit.assemble.timeline import build_timeline
 from disputekit.assemble.video_images import VideoStills, prepare_video_stills
 from disputekit.case import Case, open_case
 from disputekit.draft.reason import Draft, draft_reason
 from disputekit.errors import BlockingFindings, VerificationFailed
 from disputekit.kinds import IMAGE_KINDS
-from disputekit.manifest import build_manifest, dossier_id
+from disputekit.manifest import build_manifest, dossier_id, state_document
 from disputekit.models.build import BuildOptions, BuildResult
+from disputekit.privacy.regions import exhibit_boxes, upright_size
 from disputekit.profiles.load import load_profile
+from disputekit.profiles.model import Privacy
 from disputekit.review.decisions import decisions, sign_off
+from disputekit.review.snapshots import StateDiff, diff_states, load_snapshot
 from disputekit.store.atomic import fsync_dir
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
 from disputekit.validate.check import NOT_FOR_ARCHIVE, check_case, context_for
+from disputekit.validate.facts import established_facts
+from disputekit.validate.rules.context import RuleContext
+
+if TYPE_CHECKING:
+    from disputekit.assemble.upload.bundle import ImageOutcome, ImageTask
 
 BUDGETED = (*IMAGE_KINDS, "video")  # attached while they fit the attachment budget
 MAX_ATTACHED_VIDEO = 256 * 1024 * 1024
@@ -79,10 +91,20 @@ def _story(w: Writer, data: DossierData, slots: list[tuple[int, str, int]],
     return [*sections.front_matter(w, data), *exhibits.exhibit_story(w, data, slots, images)]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """The reportlab pass's output and what the qpdf pass fills in."""
+
+    path: Path
+    slots: list[tuple[int, str, int]]
+    images: list[exhibits.ImagePlacement]
+
+
 def render_pdf(data: DossierData, path: Path) -> tuple[list[tuple[int, str, int]], list[exhibits.ImagePlacement]]:
     """Render the reportlab part; returns the evidence-PDF page slots and the image boxes
-    that the qpdf pass fills."""
-    collector = Collector()
+    that the qpdf pass fills. Every string is masked on its way to the page (``Writer``);
+    English breaks lines between words, Chinese anywhere."""
+    collector = Collector(data.mask)
     _story(collector, data, [], [])
     fonts = FontSet()
     fonts.prepare([*collector.texts, *all_label_texts(),
@@ -91,7 +113,7 @@ def render_pdf(data: DossierData, path: Path) -> tuple[list[tuple[int, str, int]
     images: list[exhibits.ImagePlacement] = []
     rl_config.useA85 = 0
     with fonts.as_default():
-        writer = Writer(fonts)
+        writer = Writer(fonts, data.mask, word_wrap="CJK" if data.lang == "zh" else "LTR")
         story = _story(writer, data, slots, images)
         doc = BaseDocTemplate(
             str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
@@ -138,6 +160,7 @@ def _video_stills(case: Case, work: Path, progress: Progress) -> VideoStills:
     sources = {i.id: case.store.path_for(i.sha256) for i in videos}
     return prepare_video_stills(videos, sources, work)
 
+
 BUILD_PREFIX = ".dk-build-"
 
 
@@ -172,6 +195,12 @@ def verify_objects(case: Case) -> None:
 
 
 def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+    """Both editions from one layout — ``dossier.pdf`` (the lead's review edition) and
+    ``submission.pdf`` (the platform's) — and the upload bundle, all in one language.
+
+    The archive (``options.pdfa``) makes the review edition only, with every original attached.
+    A draft's bundle goes to ``out/draft/``, never ``out/upload/``.
+    """
     case = open_case(case_dir)
     progress("检查证据…", "Checking the evidence…")
     verify_objects(case)
@@ -204,57 +233,107 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         work = Path(tmp)
         jobs = _image_jobs(case, work)
         progress(f"准备 {len(jobs)} 张图片…", f"Preparing {len(jobs)} images…")
-        stills = _video_stills(case, work, progress)
-        images = {**{ex: dest for ex, _, dest, _ in jobs}, **stills.images}
-        sizes = {**_image_sizes(case, jobs), **stills.sizes}
-        if options.pdfa:
-            attached = _attached(case, None)
-        elif profile.privacy.attach_originals.value:
-            attached = _attached(case, options.attach_budget)
-        else:  # shop setting: the working dossier carries hashes only, no personal data
-            attached = set()
+        attached = _chosen_originals(case, options, profile.privacy.attach_originals.value)
+        renditions = {} if options.pdfa else masked_renditions(ctx)
         manifest["attached"] = sorted(attached, key=lambda x: int(x[1:]))
+        if renditions:
+            manifest["renditions"] = digests(renditions)
+        stills = _video_stills(case, work, progress)
         data = DossierData(
             case=case, ctx=ctx, report=report, draft=draft, timeline=build_timeline(ctx), lang=lang,
             dossier_id=did, generated_at=options.now, preparer=options.preparer or case.facts.agent or "—",
-            is_draft=options.draft, images=images, image_sizes=sizes,
+            is_draft=options.draft, images={**{ex: dest for ex, _, dest, _ in jobs}, **stills.images},
+            image_sizes={**_image_sizes(case, jobs), **stills.sizes},
             pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
-            reviews=decisions(case), sign_off=sign_off(case), attached=attached,
+            reviews=decisions(case), sign_off=sign_off(case), attached=attached, changes=_changes(case),
+            established=established_facts(ctx),
         )
-        rendered = work / "rendered.pdf"
         progress("排版 PDF…", "Laying out the PDF…")
-        with images_in_background(jobs, jobs=options.jobs) as wait_for_images:
-            slots, images_placed = render_pdf(data, rendered)  # needs sizes only
-            wait_for_images()
-        final = work / "dossier.pdf"
-        finish_pdf(
-            rendered, final, slots=slots, images=images_placed,
-            sources={i.id: case.store.path_for(i.sha256) for i in case.evidence.items if i.kind == "document"},
-            attachments=[manifest_attachment(manifest), *[
-                Attachment(f"{i.id}_{i.name}", case.store.path_for(i.sha256))
-                for i in case.evidence.items if i.id in attached]],
-            metadata=_metadata(case, data, did),
-            identity=did + lang + str(options.draft),
-        )
+        web = _web_tasks(case, ctx, work, options) if options.upload and draft is not None else {}
+        with images_in_background(jobs, jobs=options.jobs, covers=_covers(case, profile.privacy),
+                                  web=web) as wait:
+            rendered = _render(data, work / "review.pdf")  # layout needs the image sizes only
+            web_images = wait()
+        final = _finish(case, data, rendered, work / "dossier.pdf", [
+            manifest_attachment(manifest),
+            *[Attachment(name, content) for name, content in renditions.items()],
+            *[Attachment(f"{i.id}_{data.mask(i.name)}", case.store.path_for(i.sha256))
+              for i in case.evidence.items if i.id in attached]], options)
         progress("校验证据包…", "Verifying the dossier…")
         pages = verify_dossier(final, manifest, case)
+        submission = None
+        if not options.pdfa:
+            progress("生成提交版…", "Making the submission edition…")
+            sub = replace(data, edition="submission", attached=set())
+            submission = _finish(case, sub, _render(sub, work / "sub.pdf"), work / "submission.pdf", [], options)
+            verify_dossier(submission, None, case)
         upload_dir = None
         if options.upload and draft is not None:
             progress("生成上传包…", "Making the upload bundle…")
-            upload_dir = _build_upload(case, ctx, draft, work / "upload", options, out_dir)
-        target = out_dir / ("dossier.pdf" if lang == case.facts.lang or options.out_dir else f"dossier.{lang}.pdf")
+            upload_dir = _build_upload(case, ctx, draft, work / "upload", options, out_dir, web_images)
+        target = out_dir / "dossier.pdf"
         final.replace(target)
+        sub_target = None
+        if submission is not None:
+            sub_target = out_dir / "submission.pdf"
+            submission.replace(sub_target)
         fsync_dir(out_dir)
     digest = sha256_file(target)[0]
     return BuildResult(dossier=target, upload=upload_dir, pages=pages, sha256=digest,
-                       manifest=manifest, dossier_id=did)
+                       manifest=manifest, dossier_id=did, submission=sub_target)
+
+
+def _chosen_originals(case: Case, options: BuildOptions, attach_originals: bool) -> set[str]:
+    """Originals attached to the review edition: all for the archive, those that fit the budget
+    where the shop's profile says so, else none (hashes and masked renditions only)."""
+    if options.pdfa:
+        return _attached(case, None)
+    return _attached(case, options.attach_budget) if attach_originals else set()
+
+
+def _covers(case: Case, privacy: Privacy) -> dict[str, Cover]:
+    """Exhibit id → personal-data boxes (from its OCR lines) to paint over on the page image."""
+    out: dict[str, Cover] = {}
+    for item in case.evidence.items:
+        if item.kind in IMAGE_KINDS:
+            boxes = exhibit_boxes(item.facts, privacy)
+            if boxes:
+                out[item.id] = (boxes, upright_size(item.facts))
+    return out
+
+
+def _changes(case: Case) -> StateDiff | None:
+    """What changed since the state the last decision saw (None: no decision, or no snapshot)."""
+    history = decisions(case)
+    if not history:
+        return None
+    before = load_snapshot(case.paths, history[-1].state_hash)
+    return diff_states(before, state_document(case)) if before is not None else None
+
+
+def _render(data: DossierData, path: Path) -> Rendered:
+    slots, images = render_pdf(data, path)
+    return Rendered(path, slots, images)
+
+
+def _finish(case: Case, data: DossierData, rendered: Rendered, out: Path, attachments: list[Attachment],
+            options: BuildOptions) -> Path:
+    finish_pdf(
+        rendered.path, out, slots=rendered.slots, images=rendered.images,
+        sources={i.id: case.store.path_for(i.sha256) for i in case.evidence.items if i.kind == "document"},
+        attachments=attachments, metadata=_metadata(case, data, data.dossier_id),
+        identity=data.dossier_id + data.lang + str(options.draft) + data.edition,
+    )
+    return out
 
 
 def _metadata(case: Case, data: DossierData, did: str) -> dict[str, str]:
+    """Document info (the archive's XMP is made from it), masked like every page."""
     c = case.facts
     stamp = pdf_date(data.generated_at)
-    return {
-        "/Title": f"{'退款纠纷证据包' if data.lang == 'zh' else 'Refund dispute dossier'} {case.case_id}",
+    title = t("title_submission" if data.submission else "title_review", data.lang)
+    return {key: data.mask(value) for key, value in {
+        "/Title": f"{title} {case.case_id}" + (" DRAFT" if data.is_draft else ""),
         "/Subject": f"order {c.order_id} refund {c.refund_id} ground {c.ground or '-'}",
         "/Keywords": f"disputekit, {c.platform}, {c.order_id}, {c.refund_id}, {did}",
         "/Author": data.preparer,
@@ -262,16 +341,29 @@ def _metadata(case: Case, data: DossierData, did: str) -> dict[str, str]:
         "/Producer": "disputekit (reportlab, pypdf)",
         "/CreationDate": stamp,
         "/ModDate": stamp,
-    }
+    }.items()}
 
 
-def _build_upload(case: Case, ctx: object, draft: Draft, work_upload: Path, options: BuildOptions,
-                  out_dir: Path) -> Path:
+def _web_tasks(case: Case, ctx: RuleContext, work: Path, options: BuildOptions) -> dict[str, ImageTask]:
+    """The upload bundle's image tasks, run by the dossier's image workers: each image is decoded
+    once for both (``images.prepare_one``)."""
+    from disputekit.assemble.upload.bundle import image_tasks
+
+    folder = work / "web-images"
+    folder.mkdir()
+    return {item.id: task for item, task in image_tasks(ctx, case, folder, options.draft)}
+
+
+def _build_upload(case: Case, ctx: RuleContext, draft: Draft, work_upload: Path, options: BuildOptions,
+                  out_dir: Path, web_images: Mapping[str, ImageOutcome] | None = None) -> Path:
+    """The bundle for the refund page: the submission's reason, message and masked images;
+    a draft's goes to ``out/draft/`` and says DRAFT in every file."""
     from disputekit.assemble.upload.bundle import build_upload_bundle
 
-    build_upload_bundle(ctx, draft, case, work_upload, jobs=options.jobs)  # type: ignore[arg-type]
-    target = out_dir / "upload"
-    old = out_dir / ".upload-old"
+    build_upload_bundle(ctx, draft, case, work_upload, jobs=options.jobs, is_draft=options.draft,
+                        prepared=web_images)
+    target = out_dir / ("draft" if options.draft else "upload")
+    old = out_dir / f".{target.name}-old"
     if old.exists():
         shutil.rmtree(old)
     if target.exists():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from disputekit.assemble.mask import mask
 from disputekit.kinds import spec
 from disputekit.models.facts import ChatFacts, PhotoFacts, TrackingFacts, TrackingStatus
 from disputekit.models.video import VideoFacts
+from disputekit.privacy.pii import mask
 from disputekit.profiles.model import Privacy
 from disputekit.validate.rules.context import Exhibit, RuleContext
 
@@ -35,6 +35,7 @@ class Event:
     en: str
     exhibit: str | None = None
     source: str = "case"
+    internal: bool = False  # the shop's own bookkeeping (its deadline): not in the submission
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -52,7 +53,7 @@ def build_timeline(ctx: RuleContext) -> list[Event]:
     for key, (zh, en) in CASE_EVENTS.items():
         value = getattr(ctx.case, key)
         if value is not None:
-            events.append(Event(value, zh, en))
+            events.append(Event(value, zh, en, internal=key == "deadline"))
     for exhibit in ctx.exhibits:
         found = spec(exhibit.facts.kind)
         if found.timeline is not None:
@@ -81,8 +82,8 @@ def chat_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
         out.append(Event(max(times), "聊天记录结束", "Chat ends", exhibit.id, "chat"))
     for m in facts.messages:
         if m.index in exhibit.item.marks and m.time:
-            text = _clip(mask(m.text, privacy))
-            out.append(Event(m.time, f"{m.sender}：{text}", f"{m.sender}: {text}", exhibit.id, "chat"))
+            text, sender = _clip(mask(m.text, privacy)), mask(m.sender, privacy)
+            out.append(Event(m.time, f"{sender}：{text}", f"{sender}: {text}", exhibit.id, "chat"))
     return out
 
 
@@ -90,7 +91,7 @@ def photo_events(exhibit: Exhibit, privacy: Privacy) -> list[Event]:
     facts = exhibit.facts
     if not isinstance(facts, PhotoFacts) or facts.taken_at is None:
         return []
-    caption = _clip(exhibit.item.caption or exhibit.item.name, 40)
+    caption = _clip(mask(exhibit.item.caption or exhibit.item.name, privacy), 40)
     return [Event(facts.taken_at, f"拍摄：{caption}", f"Photo taken: {caption}", exhibit.id, "photo")]
 
 

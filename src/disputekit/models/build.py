@@ -15,7 +15,7 @@ class BuildOptions(BaseModel):
     now: datetime
     lang: Literal["zh", "en"] | None = None  # default: the case's language
     out_dir: Path | None = None  # default: CASE/out
-    draft: bool = False  # allow blocking findings; every page says DRAFT
+    draft: bool = False  # allow blocking findings; every page says DRAFT; bundle → out/draft/
     ground: str | None = None
     profile_path: Path | None = None
     preparer: str | None = None
@@ -34,7 +34,9 @@ class BuildResult(BaseModel):
     sha256: str
     manifest: dict[str, Any]
     dossier_id: str
+    submission: Path | None = None  # the platform edition (not made for the archive)
 
     def to_json(self) -> dict[str, Any]:
         return {"dossier": str(self.dossier), "upload": str(self.upload) if self.upload else None,
+                "submission": str(self.submission) if self.submission else None,
                 "pages": self.pages, "sha256": self.sha256, "dossier_id": self.dossier_id}

@@ -501,5 +501,5 @@ def privacy_kinds(privacy: Privacy) -> frozenset[PiiKind]:
 
 
 def mask(text: str, privacy: Privacy) -> str:
-    """Drop-in for ``disputekit.assemble.mask.mask``: mask per the profile's privacy switches."""
+    """Mask ``text`` per the profile's privacy switches (every derived output goes through this)."""
     return mask_text(text, kinds=privacy_kinds(privacy))

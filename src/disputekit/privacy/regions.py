@@ -13,12 +13,14 @@ masks the text of OCR lines for text layers.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from PIL import Image, ImageDraw
 
-from disputekit.models.screen import OcrLine
-from disputekit.privacy.pii import ALL_KINDS, PiiKind, find_pii, mask_text
+from disputekit.models.screen import OcrLine, OcrText
+from disputekit.privacy.pii import ALL_KINDS, PiiKind, find_pii, mask_text, privacy_kinds
+from disputekit.profiles.model import Privacy
 
 Box = tuple[int, int, int, int]
 
@@ -87,3 +89,38 @@ def mask_lines(lines: Iterable[OcrLine], *, kinds: Iterable[PiiKind] = ALL_KINDS
     """The lines with their text masked (box and confidence unchanged), for text layers."""
     wanted = frozenset(kinds)
     return [line.model_copy(update={"text": mask_text(line.text, kinds=wanted)}) for line in lines]
+
+
+# ---------------------------------------------------------------------------- exhibits
+
+
+def exhibit_lines(facts: Mapping[str, Any]) -> list[OcrLine]:
+    """The OCR lines stored on an exhibit's facts (a screenshot's ``text``: an ``OcrText``), or
+    none. This is the one hook every image leaving the case goes through (dossier pages,
+    upload images, proof card): covering follows whatever the collect stage read."""
+    text = facts.get("text")
+    if not isinstance(text, Mapping):
+        return []
+    return OcrText.model_validate(text).lines
+
+
+def upright_size(facts: Mapping[str, Any]) -> tuple[int, int]:
+    """The exhibit's size after EXIF orientation (the frame OCR boxes are measured in)."""
+    width, height = int(facts.get("width") or 0), int(facts.get("height") or 0)
+    return (height, width) if int(facts.get("orientation") or 0) in (5, 6, 7, 8) else (width, height)
+
+
+def exhibit_boxes(facts: Mapping[str, Any], privacy: Privacy) -> list[Box]:
+    """Boxes (in upright original pixels) of the personal data the exhibit's OCR lines show."""
+    return pii_boxes(exhibit_lines(facts), kinds=privacy_kinds(privacy))
+
+
+def cover_scaled(image: Image.Image, boxes: Sequence[Box], original: tuple[int, int]) -> Image.Image:
+    """Cover ``boxes`` (measured on an image of size ``original``) on a resized ``image``."""
+    if not boxes:
+        return image
+    sx = image.width / original[0] if original[0] else 1.0
+    sy = image.height / original[1] if original[1] else 1.0
+    scaled = [(int(x0 * sx), int(y0 * sy), int(x1 * sx + 0.999), int(y1 * sy + 0.999))
+              for x0, y0, x1, y1 in boxes]
+    return cover(image, scaled)

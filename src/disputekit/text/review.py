@@ -40,7 +40,7 @@ def _ground_name(platform: str, ground: str | None, lang: str) -> str:
     found = load_profile(platform).grounds.get(ground or "")
     if found is None:
         return _value(ground)
-    return f"{found.name_zh}（{ground}）" if lang == "zh" else f"{found.name_en} ({ground})"
+    return found.name_zh if lang == "zh" else f"{found.name_en} ({ground})"
 
 
 def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:

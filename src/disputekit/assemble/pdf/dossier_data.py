@@ -5,13 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal, Protocol
 
 from disputekit.assemble.timeline import Event
 from disputekit.case import Case
 from disputekit.draft.reason import Draft
+from disputekit.privacy.pii import mask
 from disputekit.review.decisions import Decision, SignOff
+from disputekit.review.snapshots import StateDiff
 from disputekit.validate.check import CheckReport
 from disputekit.validate.rules.context import RuleContext
+
+
+class FactLike(Protocol):
+    """An established fact as the dossier shows it (``validate``'s ``EstablishedFact``)."""
+
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def exhibits(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,23 @@ class DossierData:
     reviews: list[Decision] = field(default_factory=list)  # every decision, oldest first
     sign_off: SignOff | None = None  # the last decision and whether it still holds
     attached: set[str] = field(default_factory=set)  # exhibit ids whose originals are attached
+    # "review": the lead's edition (strength, advice, findings, sign-off, changes since the
+    # last decision); "submission": the platform's (claim, facts, timeline, reason, exhibits)
+    edition: Literal["review", "submission"] = "review"
+    changes: StateDiff | None = None  # since the state the last decision saw; None if unknown
+    established: list[FactLike] = field(default_factory=list)  # facts the evidence shows
+
+    @property
+    def submission(self) -> bool:
+        return self.edition == "submission"
+
+    @property
+    def attach_originals(self) -> bool:
+        return bool(self.ctx.profile.privacy.attach_originals.value)
+
+    def mask(self, text: str) -> str:
+        """``text`` with personal data masked per the profile (every printed string)."""
+        return mask(text, self.ctx.profile.privacy)
 
 
 def anchor(exhibit_id: str) -> str:

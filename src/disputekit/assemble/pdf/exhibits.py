@@ -34,7 +34,7 @@ FRAME_H = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H
 
 
 def heading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
-    title = f"{e.id} {label(e.facts.kind, d.lang)} · {e.item.name}"
+    title = d.mask(f"{e.id} {label(e.facts.kind, d.lang)} · {e.item.name}")  # the outline too
     out: list[Flowable] = [CondPageBreak(60 * mm), Anchor(anchor(e.id), title, 1, e.id), w.p(title, "h1")]
     if e.item.caption:
         out.append(w.p(f"{t('caption', d.lang)}: {e.item.caption}"))
@@ -44,7 +44,8 @@ def heading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
 
 def chat(w: Writer, d: DossierData, e: Exhibit, facts: ChatFacts) -> list[Flowable]:
     lang = d.lang
-    story = [w.p(t("msg_count", lang, n=len(facts.messages), enc=facts.encoding, ch=facts.channel), "small"),
+    channel = t(f"channel_{facts.channel}", lang)
+    story = [w.p(t("msg_count", lang, n=len(facts.messages), enc=facts.encoding, ch=channel), "small"),
              w.space(2)]
     marks = set(e.item.marks)
     privacy = d.ctx.profile.privacy

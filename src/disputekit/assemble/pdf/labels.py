@@ -99,6 +99,10 @@ L: dict[str, tuple[str, str]] = {
     "none": ("（未选择）", "(none chosen)"),
     "refund_only": ("仅退款", "Refund only"),
     "return_and_refund": ("退货退款", "Return and refund"),
+    "channel_qianniu": ("千牛", "Qianniu"),
+    "channel_wechat": ("微信", "WeChat"),
+    "channel_qq": ("QQ", "QQ"),
+    "channel_unknown": ("未知", "unknown"),
     "msg_count": ("共 {n} 条消息，编码 {enc}，来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
 }
 
@@ -124,23 +128,6 @@ def t(key: str, lang: str, **fmt: object) -> str:
 
 def all_label_texts() -> list[str]:
     return [text for pair in (*L.values(), *STATUS.values()) for text in pair]
-
-# Video exhibit pages (assemble/pdf/video_page.py).
-L.update({
-    "video_length": ("时长", "Length"),
-    "video_editing": ("编辑痕迹", "Editing"),
-    "video_edited_by": ("检测到编辑软件：{tool}", "Edited with {tool}"),
-    "video_not_edited": ("有设备原始标记，未发现编辑软件标记", "Device tags present; no editor signature found"),
-    "video_edit_unknown": ("无法判断", "Cannot tell"),
-    "video_truncated": ("文件不完整", "Truncated"),
-    "video_sheet": ("关键帧缩略图（每格下方为视频内时间）", "Keyframes (video time under each)"),
-    "video_no_frames": ("视频画面无法解码，未能生成缩略图。", "No frame could be decoded; no contact sheet."),
-    "video_marked_frame": ("标记画面 {at}", "Marked frame at {at}"),
-    "video_frame_missing": ("{at} 处的画面无法解码。", "The frame at {at} could not be decoded."),
-    "video_time_quicktime_creationdate": ("设备本地时间", "device local time"),
-    "video_time_creation_time_utc_offset": ("文件时间，按设备记录的时区", "file time in the device's offset"),
-    "video_time_creation_time": ("文件时间（UTC），按北京时间显示", "file time (UTC) shown in China time"),
-})
 
 # Video exhibit pages (assemble/pdf/video_page.py).
 L.update({

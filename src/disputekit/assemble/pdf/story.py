@@ -2,10 +2,15 @@
 
 Section builders call ``w.p(text, style)`` and friends. With a collecting writer they only
 record text; with a rendering writer they return reportlab flowables. Builders stay pure.
+
+Every string goes through the writer's ``mask`` (the profile's personal-data masking, see
+``disputekit.privacy``) on its way to the page, so no section can print a phone number, ID
+number or address by forgetting to mask it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -32,9 +37,12 @@ class Writer:
 
     collecting = False
 
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, mask: Callable[[str], str] = str, word_wrap: str = "CJK") -> None:
         self.fonts = fonts
-        self.styles = {name: fonts.paragraph_style(name, **spec) for name, spec in STYLE_SPECS.items()}
+        self.mask = mask
+        self.word_wrap = word_wrap
+        self.styles = {name: fonts.paragraph_style(name, wordWrap=word_wrap, **spec)
+                       for name, spec in STYLE_SPECS.items()}
         self._variants: dict[tuple[str, str], Any] = {}
 
     def style(self, name: str, **overrides: Any) -> Any:
@@ -48,15 +56,16 @@ class Writer:
         return self._variants[key]
 
     def p(self, text: str, style: str = "body", link: str | None = None, **overrides: Any) -> Flowable:
-        markup = self.fonts.markup(text)
+        markup = self.fonts.markup(self.mask(text))
         if link:
             markup = f'<a href="#{link}" color="#1a4fa0">{markup}</a>'
         return Paragraph(markup, self.style(style, **overrides))
 
     def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
         """One paragraph of several lines; each part is (text, <font> attributes)."""
+        masked = [(self.mask(text), attrs) for text, attrs in parts]
         lines = [f"<font {attrs}>{self.fonts.markup(text)}</font>" if attrs else self.fonts.markup(text)
-                 for text, attrs in parts]
+                 for text, attrs in masked]
         return Paragraph("<br/>".join(lines), self.style(style, **overrides))
 
     def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
@@ -74,11 +83,12 @@ class Collector(Writer):
 
     collecting = True
 
-    def __init__(self) -> None:  # no fonts yet: that is the point
+    def __init__(self, mask: Callable[[str], str] = str) -> None:  # no fonts yet: that is the point
         self.texts: list[str] = []
+        self.mask = mask
 
     def p(self, text: str, style: str = "body", link: str | None = None, **overrides: Any) -> Flowable:
-        self.texts.append(text)
+        self.texts.append(self.mask(text))
         return Spacer(0, 0)
 
     def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
@@ -86,8 +96,8 @@ class Collector(Writer):
         return Spacer(0, 0)
 
     def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
-        self.texts.extend(text for text, _ in parts)
+        self.texts.extend(self.mask(text) for text, _ in parts)
         return Spacer(0, 0)
 
     def note(self, *texts: str) -> None:
-        self.texts.extend(texts)
+        self.texts.extend(self.mask(text) for text in texts)

@@ -43,8 +43,10 @@ def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
     return problems
 
 
-def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any]) -> list[str]:
+def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any] | None) -> list[str]:
     names = list(pdf.attachments.keys())
+    if manifest is None:  # the submission edition: nothing attached at all
+        return [f"unexpected attachment {name}" for name in names]
     if "manifest.json" not in names:
         return ["manifest.json is not attached"]
     problems = []
@@ -52,8 +54,14 @@ def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any]) -> list[str
     if attached != json.loads(json.dumps(manifest)):
         problems.append("attached manifest.json differs from the manifest built")
     by_id = {e["id"]: e for e in manifest["exhibits"]}
+    renditions: dict[str, str] = manifest.get("renditions", {})
     for name in names:
         if name == "manifest.json":
+            continue
+        if name in renditions:
+            data = pdf.attachments[name].get_file().read_bytes()
+            if hashlib.sha256(data).hexdigest() != renditions[name]:
+                problems.append(f"attachment {name} does not match its SHA-256")
             continue
         exhibit = by_id.get(name.split("_", 1)[0])
         if exhibit is None:
@@ -62,14 +70,19 @@ def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any]) -> list[str
         data = pdf.attachments[name].get_file().read_bytes()
         if hashlib.sha256(data).hexdigest() != exhibit["sha256"]:
             problems.append(f"attachment {name} does not match its SHA-256")
+    for name in renditions:
+        if name not in names:
+            problems.append(f"masked rendition {name} is not attached")
     for exhibit_id in manifest.get("attached", []):
         if not any(n.split("_", 1)[0] == exhibit_id for n in names):
             problems.append(f"original of {exhibit_id} is not attached")
     return problems
 
 
-def verify_dossier(path: Path, manifest: dict[str, Any], case: Case) -> int:
-    """Return the page count, or raise VerificationFailed naming every problem."""
+def verify_dossier(path: Path, manifest: dict[str, Any] | None, case: Case) -> int:
+    """Return the page count, or raise VerificationFailed naming every problem.
+
+    ``manifest`` None: the submission edition, which must carry no attachment at all."""
     problems: list[str] = []
     try:
         with pikepdf.open(path) as pdf:

@@ -9,6 +9,15 @@
                   E3_<safe-name>.jpg (photos; screenshots stay PNG when that fits)
     bundle.json   every file with its size, SHA-256 and the limits it was measured against
 
+The bundle is the submission edition's content: the same reason and message, and images
+with personal data covered (``privacy.regions``: the boxes of what OCR read as a phone number
+or address); file names and ``original`` names are masked like every other text.
+
+**Drafts** (``is_draft``): the caller writes the folder to ``out/draft/``, never ``out/upload/``,
+and every file says so — reason.txt and message.txt start with a DRAFT line, proof.jpg has a
+red DRAFT header, each image carries a DRAFT band and a ``DRAFT_`` file-name prefix, and
+bundle.json has ``"draft": true``.
+
 Texts are checked before anything is written; every limit is then measured again on the written
 files. Image preparation runs in up to ``jobs`` processes, one decoded image per process.
 
@@ -26,13 +35,13 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from disputekit.assemble.upload.proof_image import (
     ProofFit,
@@ -48,7 +57,9 @@ from disputekit.draft.reason import Draft
 from disputekit.errors import InputFileError, ProfileError, UsageError, VerificationFailed
 from disputekit.kinds import IMAGE_KINDS
 from disputekit.models.evidence import EvidenceItem
-from disputekit.profiles.model import IntValue, Limits, ListValue
+from disputekit.privacy.pii import mask
+from disputekit.privacy.regions import cover_scaled, exhibit_boxes, upright_size
+from disputekit.profiles.model import IntValue, Limits, ListValue, Privacy
 from disputekit.store.hashing import sha256_file
 from disputekit.store.objects import ObjectStore, object_intact
 from disputekit.validate.rules.context import RuleContext
@@ -153,24 +164,30 @@ def _check(name: str, limit: IntValue | ListValue, measured: int | str, unit: st
 
 
 def build_upload_bundle(
-    ctx: RuleContext, draft: Draft, case: Case, out_dir: Path, *, jobs: int = 2
+    ctx: RuleContext, draft: Draft, case: Case, out_dir: Path, *, jobs: int = 2,
+    is_draft: bool = False, prepared: Mapping[str, ImageOutcome] | None = None,
 ) -> UploadBundle:
-    """Write the upload bundle into the work folder ``out_dir`` (created; must be empty)."""
+    """Write the upload bundle into the work folder ``out_dir`` (created; must be empty).
+
+    ``prepared``: web images already written by the dossier's image workers (see
+    :func:`prepare_images`); the others are made here."""
     limits = ctx.profile.limits
     check_reason(draft.reason, limits)
     check_message(draft.message, limits)
     _check_proof_format(limits)
     _prepare_folder(out_dir)
+    head = draft_line(draft.lang) + "\n" if is_draft else ""
     files = [
-        _write_text(out_dir, "reason.txt", draft.reason, limits, _reason_checks),
-        _write_text(out_dir, "message.txt", draft.message, limits, _message_checks),
+        _write_text(out_dir, "reason.txt", draft.reason, limits, _reason_checks, head),
+        _write_text(out_dir, "message.txt", draft.message, limits, _message_checks, head),
     ]
-    proof_file, proof = _write_proof(ctx, case, draft.lang, out_dir)
+    proof_file, proof = _write_proof(ctx, case, draft.lang, out_dir, is_draft)
     files.append(proof_file)
-    files += prepare_images(ctx, case, out_dir / "images", jobs=jobs)
+    files += prepare_images(ctx, case, out_dir / "images", jobs=jobs, is_draft=is_draft,
+                            prepared=prepared)
     summary = ProofSummary(proof.width, proof.height, proof.quality, proof.photo_scale,
                            proof.detail, proof.size, proof.attempts)
-    manifest = _write_manifest(out_dir, ctx, draft, files, summary)
+    manifest = _write_manifest(out_dir, ctx, draft, files, summary, is_draft)
     return UploadBundle(out_dir, tuple(files), summary, manifest)
 
 
@@ -226,16 +243,21 @@ def _message_checks(data: bytes, limits: Limits) -> tuple[LimitCheck, ...]:
     return (_check("message_max_bytes", limits.message_max_bytes, len(data), "bytes"),)
 
 
+def draft_line(lang: str) -> str:
+    return "【草稿 — 不可上传】" if lang == "zh" else "[DRAFT — not for upload]"
+
+
 def _write_text(
     out_dir: Path, name: str, text: str, limits: Limits,
-    checks: Callable[[bytes, Limits], tuple[LimitCheck, ...]],
+    checks: Callable[[bytes, Limits], tuple[LimitCheck, ...]], head: str = "",
 ) -> BundleFile:
-    """Write UTF-8 without BOM or added newline, then measure the file on disk."""
+    """Write UTF-8 without BOM or added newline, then measure the file on disk (the limits
+    apply to the text after a draft's ``head`` line)."""
     path = out_dir / name
-    path.write_bytes(text.encode("utf-8"))
+    path.write_bytes((head + text).encode("utf-8"))
     data = path.read_bytes()
     return BundleFile(name, len(data), hashlib.sha256(data).hexdigest(),
-                      "text/plain; charset=utf-8", checks(data, limits))
+                      "text/plain; charset=utf-8", checks(data[len(head.encode("utf-8")):], limits))
 
 
 # ---------------------------------------------------------------------------- proof image
@@ -254,12 +276,14 @@ def _check_proof_format(limits: Limits) -> None:
 
 
 def _write_proof(
-    ctx: RuleContext, case: Case, lang: str, out_dir: Path
+    ctx: RuleContext, case: Case, lang: str, out_dir: Path, is_draft: bool = False
 ) -> tuple[BundleFile, ProofFit]:
     limits = ctx.profile.limits
-    card = proof_card(ctx, case.store, lang)
+    card = proof_card(ctx, case.store, lang, draft=is_draft)
     side = thumb_side()
-    thumbs = [_load_exhibit(photo.exhibit, photo.path, photo.sha256, side)
+    facts = {i.id: i.facts for i in case.evidence.items}
+    thumbs = [_covered(_load_exhibit(photo.exhibit, photo.path, photo.sha256, side),
+                       exhibit_cover(facts[photo.exhibit], ctx.profile.privacy))
               for photo in card.photos]
     proof = fit_proof(card, limits.proof_image_max_bytes.value, thumbs)
     log = logger.warning if proof.detail != "full" else logger.info
@@ -320,6 +344,34 @@ def _written_wrong(name: str, detail: str) -> VerificationFailed:
 # ---------------------------------------------------------------------------- web images
 
 
+Cover = tuple[list[tuple[int, int, int, int]], tuple[int, int]] | None  # boxes, measured on size
+
+
+def exhibit_cover(facts: dict[str, Any], privacy: Privacy) -> Cover:
+    """The personal-data boxes to paint over on an exhibit image (from its OCR lines)."""
+    boxes = exhibit_boxes(facts, privacy)
+    return (boxes, upright_size(facts)) if boxes else None
+
+
+def _covered(image: Image.Image, covered: Cover) -> Image.Image:
+    return cover_scaled(image, covered[0], covered[1]) if covered else image
+
+
+DRAFT_BAND = (176, 0, 32)
+
+
+def stamp_draft(image: Image.Image) -> Image.Image:
+    """A red band with DRAFT across the top of ``image`` (a copy, RGB)."""
+    out = image.convert("RGB")
+    band = max(18, out.height // 14)
+    draw = ImageDraw.Draw(out)
+    draw.rectangle((0, 0, out.width, band), fill=DRAFT_BAND)
+    font = ImageFont.load_default(size=max(10, int(band * 0.7)))
+    text = "DRAFT - not for upload"
+    draw.text((band // 3, band * 0.12), text, fill=(255, 255, 255), font=font)
+    return out
+
+
 @dataclass(frozen=True)
 class ImageTask:
     exhibit: str
@@ -329,6 +381,10 @@ class ImageTask:
     dest_stem: Path  # without extension
     max_side: int
     max_bytes: int
+    cover: Cover = None
+    draft: bool = False
+    video_at: float | None = None  # a video exhibit: its first marked frame (None: contact sheet)
+    video_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -358,25 +414,56 @@ def image_rank(items: list[EvidenceItem], needed_tags: set[str]) -> list[Evidenc
     return sorted(items, key=lambda item: (tier(item), int(item.id[1:])))
 
 
-def prepare_images(ctx: RuleContext, case: Case, folder: Path, *, jobs: int) -> list[BundleFile]:
-    """Every photo/screenshot exhibit as a web-upload image in ``folder``, ranked."""
+def image_tasks(ctx: RuleContext, case: Case, folder: Path,
+                is_draft: bool = False) -> list[tuple[EvidenceItem, ImageTask]]:
+    """The web-image task of every photo/screenshot exhibit, ranked, writing into ``folder``."""
     limits = ctx.profile.limits
     ground = ctx.ground
     needed = {n.tag for n in ground.needs if n.tag} if ground else set()
-    ranked = image_rank(case.evidence.of_kind(*IMAGE_KINDS), needed)
-    tasks = [_task(item, case.store, folder, limits) for item in ranked]
-    outcomes = run_tasks(tasks, jobs)
+    ranked = image_rank(case.evidence.of_kind(*IMAGE_KINDS, "video"), needed)
+    privacy = ctx.profile.privacy
+    return [(item, replace(_task(item, case.store, folder, limits, privacy),
+                           cover=exhibit_cover(item.facts, privacy), draft=is_draft,
+                           **_video_still(item)))
+            for item in ranked]
+
+
+def _video_still(item: EvidenceItem) -> dict[str, float | None]:
+    """A video offers one still: its first marked frame, else a contact sheet of keyframes."""
+    if item.kind != "video":
+        return {}
+    return {"video_at": item.frames[0] if item.frames else None,
+            "video_duration": float(item.facts.get("duration_s") or 0) or None}
+
+
+def prepare_images(ctx: RuleContext, case: Case, folder: Path, *, jobs: int,
+                   is_draft: bool = False,
+                   prepared: Mapping[str, ImageOutcome] | None = None) -> list[BundleFile]:
+    """Every photo/screenshot exhibit as a web-upload image in ``folder``, ranked.
+
+    ``prepared``: outcomes already made from the dossier's decode of each image (``build``
+    runs :func:`write_web_image` in its image workers); their files are moved into ``folder``.
+    """
+    limits = ctx.profile.limits
+    privacy = ctx.profile.privacy
+    pairs = image_tasks(ctx, case, folder, is_draft)
+    ranked = [item for item, _ in pairs]
+    todo = [task for item, task in pairs if prepared is None or item.id not in prepared]
+    made = dict(zip([t.exhibit for t in todo], run_tasks(todo, jobs), strict=True))
+    outcomes = [made.get(item.id) or _moved((prepared or {})[item.id], folder) for item in ranked]
     files = []
     for rank, (item, outcome) in enumerate(zip(ranked, outcomes, strict=True), start=1):
         if outcome.path is None:
             zh, en, fix_zh, fix_en = outcome.error
             raise UploadImageError(zh, en, fix_zh=fix_zh, fix_en=fix_en)
-        files.append(_image_file(item, outcome, folder, limits, rank))
+        files.append(_image_file(item, outcome, folder, limits, rank, privacy))
     return files
 
 
-def _task(item: EvidenceItem, store: ObjectStore, folder: Path, limits: Limits) -> ImageTask:
-    stem = f"{item.id}_{safe_stem(item.name, item.kind)}"
+def _task(item: EvidenceItem, store: ObjectStore, folder: Path, limits: Limits,
+          privacy: Privacy | None = None) -> ImageTask:
+    name = mask(item.name, privacy) if privacy is not None else item.name
+    stem = f"{item.id}_{safe_stem(name, item.kind)}"
     return ImageTask(item.id, item.kind, store.path_for(item.sha256), item.sha256,
                      folder / stem, limits.web_image_max_side.value,
                      limits.web_image_max_bytes.value)
@@ -390,17 +477,53 @@ def run_tasks(tasks: list[ImageTask], jobs: int) -> list[ImageOutcome]:
         return list(pool.map(prepare_image, tasks))
 
 
+def _moved(outcome: ImageOutcome, folder: Path) -> ImageOutcome:
+    if outcome.path is None:
+        return outcome
+    target = folder / outcome.path.name
+    outcome.path.replace(target)
+    return replace(outcome, path=target)
+
+
 def prepare_image(task: ImageTask) -> ImageOutcome:
-    """Worker: verify the original, decode it upright at ≤ max_side, encode within max_bytes.
+    """Worker: verify the original, decode it upright at ≤ max_side, :func:`write_web_image`.
 
     Errors come back as text (DisputekitError does not survive pickling between processes).
     """
     try:
-        image = _load_exhibit(task.exhibit, task.source, task.sha256, task.max_side)
+        if task.kind == "video":
+            image = _video_image(task)
+        else:
+            image = _load_exhibit(task.exhibit, task.source, task.sha256, task.max_side)
+    except UploadImageError as exc:
+        return ImageOutcome(task.exhibit, error=(exc.zh, exc.en, exc.fix_zh, exc.fix_en))
+    return write_web_image(task, image)
+
+
+def _video_image(task: ImageTask) -> Image.Image:
+    from disputekit.assemble.video_images import video_still
+
+    _verify_object(task.exhibit, task.source, task.sha256)
+    try:
+        still = video_still(task.source, task.video_at, task.max_side, task.video_duration)
+    except ValueError as exc:
+        raise _undecodable(task.exhibit, *exc.args) from None
+    assert isinstance(still, Image.Image)
+    return still
+
+
+def write_web_image(task: ImageTask, image: Image.Image) -> ImageOutcome:
+    """Cover, mark (draft), encode within max_bytes and write an upright decoded image; it is
+    fitted to ``task.max_side`` first (the caller may have decoded it larger)."""
+    try:
+        image = _covered(fit(image, task.max_side), task.cover)
+        if task.draft:
+            image = stamp_draft(image)
         data, ext, media_type = encode_web(image, task.kind, task.max_bytes, task.exhibit)
     except UploadImageError as exc:
         return ImageOutcome(task.exhibit, error=(exc.zh, exc.en, exc.fix_zh, exc.fix_en))
-    path = task.dest_stem.with_name(f"{task.dest_stem.name}.{ext}")
+    prefix = "DRAFT_" if task.draft else ""
+    path = task.dest_stem.with_name(f"{prefix}{task.dest_stem.name}.{ext}")
     path.write_bytes(data)
     with Image.open(path) as written:
         written.load()  # what was written decodes (checked here, in parallel)
@@ -439,7 +562,8 @@ def _encode_png(image: Image.Image) -> bytes:
 
 
 def _image_file(
-    item: EvidenceItem, outcome: ImageOutcome, folder: Path, limits: Limits, rank: int
+    item: EvidenceItem, outcome: ImageOutcome, folder: Path, limits: Limits, rank: int,
+    privacy: Privacy | None = None,
 ) -> BundleFile:
     assert outcome.path is not None
     size, digest, _fmt, (width, height) = _measure(outcome.path, decode=False)
@@ -450,7 +574,8 @@ def _image_file(
               _check("web_image_max_side", side_limit, max(width, height), "pixels"))
     return BundleFile(
         f"{folder.name}/{outcome.path.name}", size, digest, outcome.media_type, checks,
-        exhibit=item.id, original=item.name, original_sha256=item.sha256, width=width,
+        exhibit=item.id, original=mask(item.name, privacy) if privacy is not None else item.name,
+        original_sha256=item.sha256, width=width,
         height=height, rank=rank, within_count=rank <= limits.web_image_max_count.value,
     )
 
@@ -459,13 +584,15 @@ def _image_file(
 
 
 def _write_manifest(
-    out_dir: Path, ctx: RuleContext, draft: Draft, files: list[BundleFile], proof: ProofSummary
+    out_dir: Path, ctx: RuleContext, draft: Draft, files: list[BundleFile], proof: ProofSummary,
+    is_draft: bool = False,
 ) -> Path:
     limits = ctx.profile.limits
     images = [f for f in files if f.rank is not None]
     within = sum(1 for f in images if f.within_count)
     data = {
         "format": BUNDLE_FORMAT,
+        "draft": is_draft,
         "case": ctx.case.case_id,
         "order_id": ctx.case.order_id,
         "refund_id": ctx.case.refund_id,

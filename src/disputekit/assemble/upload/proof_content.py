@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from disputekit.assemble.mask import mask
 from disputekit.draft.facts import courier_label
 from disputekit.models.evidence import EvidenceItem
 from disputekit.models.facts import Message, PhotoFacts, Role, TrackingEvent, TrackingFacts
+from disputekit.privacy.pii import mask
 from disputekit.profiles.model import Privacy
 from disputekit.store.objects import ObjectStore
 from disputekit.validate.rules.context import Exhibit, RuleContext
@@ -88,6 +88,7 @@ class ProofCard:
     photos: tuple[ProofPhoto, ...] = ()
     photos_first: bool = False
     footer: str = ""
+    draft: bool = False  # a draft's card says so in its (red) header and footer
 
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -99,6 +100,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "more": "另有 {n} 条标记消息见证据 {ids}",
         "taken": "拍摄于 {t}", "no_time": "无拍摄时间", "case": "案件",
         "before_shipment": "出库照片", "returned_item": "退回商品照片", "other": "照片",
+        "draft": "草稿 — 不可上传",
     },
     "en": {
         "title": "Refund refusal evidence", "order": "Order", "refund": "Refund",
@@ -109,6 +111,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "more": "{n} more marked messages in exhibit {ids}", "taken": "taken {t}",
         "no_time": "no capture time", "case": "Case",
         "before_shipment": "outbound photo", "returned_item": "returned item", "other": "photo",
+        "draft": "DRAFT — not for upload",
     },
 }
 
@@ -123,8 +126,29 @@ def _time(value: datetime | None, seconds: bool = True) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def proof_card(ctx: RuleContext, store: ObjectStore, lang: str) -> ProofCard:
-    """What the proof image shows, chosen from the evidence for the case's ground."""
+def proof_card(ctx: RuleContext, store: ObjectStore, lang: str, *, draft: bool = False) -> ProofCard:
+    """What the proof image shows, chosen from the evidence for the case's ground; every
+    text masked per the profile's privacy."""
+    card = _card(ctx, store, lang)
+    if draft:
+        word = _t(lang)["draft"]
+        card = replace(card, title=f"{word} · {card.title}", footer=f"{word} · {card.footer}", draft=True)
+    return masked_card(card, ctx.profile.privacy)
+
+
+def masked_card(card: ProofCard, privacy: Privacy) -> ProofCard:
+    """The card with personal data masked in every text it draws."""
+    def m(text: str) -> str:
+        return mask(text, privacy)
+
+    sections = tuple(replace(sec, heading=m(sec.heading), rows=tuple(
+        ProofRow(r.style, m(r.head), m(r.text)) for r in sec.rows)) for sec in card.sections)
+    photos = tuple(replace(p, caption=tuple(m(c) for c in p.caption)) for p in card.photos)
+    return replace(card, title=m(card.title), ids=m(card.ids), lines=tuple(m(x) for x in card.lines),
+                   sections=sections, photos=photos, footer=m(card.footer))
+
+
+def _card(ctx: RuleContext, store: ObjectStore, lang: str) -> ProofCard:
     t = _t(lang)
     c = ctx.case
     ground = ctx.ground

@@ -131,6 +131,7 @@ class _Face:
 # ---------------------------------------------------------------------------- drawing
 
 _INK, _GREY, _BAND, _WHITE = "#1a1a1a", "#5f6368", "#243b55", "#ffffff"
+_DRAFT_BAND = "#b00020"  # a draft's header: red, and its title says 草稿/DRAFT
 _ROW_COLOURS: dict[str, tuple[str, str]] = {  # style → (accent bar, tint)
     "key": ("#2e7d32", "#e8f5e9"),
     "event": ("#9e9e9e", "#ffffff"),
@@ -188,7 +189,7 @@ def _draw_header(p: _Painter, card: ProofCard) -> None:
     p.y += p.px(28)
     inner = p.width - 2 * p.margin
     band_end = top + p.px(28) + p.face(46).line_height + p.face(30).line_height + p.px(24)
-    p.rect((0, top, p.width, band_end), _BAND)
+    p.rect((0, top, p.width, band_end), _DRAFT_BAND if card.draft else _BAND)
     p.text_line(p.margin, card.title, p.face(46, _WHITE, bold=True))
     p.paragraph(p.margin, inner, card.ids, p.face(30, _WHITE), 1)
     p.y = band_end + p.px(20)
