@@ -59,12 +59,13 @@ def test_unshipped_order_has_48_hours() -> None:
     assert "48小时" in d.source
 
 
-def test_tmall_intervention_is_48_hours() -> None:
+def test_tmall_48_hours_is_not_the_evidence_deadline() -> None:
+    """天猫客服48小时内介入 is Tmall's time to step in; the evidence period is Taobao's (low)."""
     facts = case(platform="tmall", state="cs_intervening", deadline=None,
                  state_since=t("2025-04-21 09:00"))
     d = compute_deadline(facts, load_profile("tmall"))
     assert d is not None
-    assert (d.at, d.actor) == (t("2025-04-23 09:00"), "both")
+    assert (d.at, d.actor, d.confidence) == (t("2025-04-24 09:00"), "both", "low")
 
 
 def test_hours_left_and_json() -> None:

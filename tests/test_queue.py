@@ -111,3 +111,14 @@ def test_closed_finished_and_archived_cases_leave_the_queue(tmp_path: Path) -> N
                                                               'state = "cs_intervening"'), "utf-8")
     assert open_case(root / "archived").facts.state == "cs_intervening"
     assert sorted(r.case for r in build_queue(root, t("2025-04-21 10:00"))) == ["taobao-R1", "taobao-R4"]
+
+
+def test_a_buyer_deadline_never_alarms(tmp_path: Path) -> None:
+    """seller_refused: the buyer's 7 days run out, which is not the seller's emergency."""
+    root = tmp_path / "cases"
+    make_case_dir(root / "refused", case(refund_id="R5", state="seller_refused", deadline=None,
+                                         state_since=t("2025-04-10 10:00")))
+    rows = build_queue(root, t("2025-04-21 10:00"))
+    assert [(r.case, r.hours_left is not None and r.hours_left < 0, r.urgent) for r in rows] == [
+        ("taobao-R5", True, False)]
+    assert invoke("queue", str(root), "--now", NOW).exit_code == 0

@@ -11,6 +11,13 @@ B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 DEADLINE = "2025-04-25 10:02"  # the good case's 千牛 countdown
 
 FIRES = [
+    Fires("deadline.timeout", "seller-acts-no-deadline-known",
+          lambda: ctx(case(state="waiting_seller_confirm", deadline=None, state_since=None)), W,
+          "不知道“买家已经退货，等待卖家确认收货”的处理期限。请读取千牛倒计时",
+          "The deadline of 'Buyer returned the goods; waiting for the seller to confirm receipt' is unknown"),
+    Fires("deadline.timeout", "return-address-period-unknown",
+          lambda: ctx(case(state="waiting_return_address", deadline=None, state_since=t("2025-04-20 10:00"))), W,
+          "不知道“等待卖家确认退货地址”的处理期限", "The deadline of 'Waiting for the seller to confirm"),
     Fires("deadline.timeout", "passed", lambda: ctx(now=t("2025-04-25 11:02")), B,
           "处理期限 2025-04-25 10:02 已过 1.0 小时,退款可能已自动完成",
           "The deadline 2025-04-25 10:02 passed 1.0 h ago; the refund may have completed"),
@@ -31,8 +38,8 @@ QUIET = [
           lambda: ctx(case(state="waiting_buyer_return"), now=t("2025-04-26 10:00"))),
     Quiet("deadline.timeout", "closed-refund",
           lambda: ctx(case(state="closed"), now=t("2025-04-26 10:00"))),
-    Quiet("deadline.timeout", "no-deadline-known",
-          lambda: ctx(case(state="waiting_seller_confirm", deadline=None, state_since=None))),
+    Quiet("deadline.timeout", "buyer-acts-no-deadline-known",
+          lambda: ctx(case(state="waiting_buyer_return", deadline=None, state_since=None))),
 ]
 
 

@@ -25,8 +25,10 @@ FIRES = [
     Fires("state.refusable", "success", lambda: ctx(case(state="success")), B,
           "“退款成功”", "'Refund paid'; there is nothing to refuse"),
     Fires("state.refusable", "already-refused", lambda: ctx(case(state="seller_refused")), INFO,
-          "退款状态为“卖家拒绝退款”,此时不能点击拒绝",
-          "The refund is 'Seller refused the refund'; no refusal is possible now"),
+          "已拒绝退款:买家可在 7 天内(约至 2025-04-27 10:02,可信度低,以千牛为准)修改申请或申请客服介入，"
+          "否则退款关闭。请主动联系买家协商",
+          "Refund refused: the buyer has 7 days (until about 2025-04-27 10:02; low confidence, Qianniu "
+          "wins) to modify the request or ask for intervention, else it closes. Contact the buyer"),
     Fires("state.refusable", "intervening", lambda: ctx(case(state="cs_intervening")), INFO,
           "客服介入", "intervention's evidence period"),
 ]

@@ -92,7 +92,8 @@ def grounds_cmd(case_dir: Path, profile_path: Path | None, now: str | None, as_j
 def queue_cmd(cases_dir: Path, now: str | None, as_json: bool) -> None:
     """Every case below a folder, most urgent first. Run it each morning (shop rule 9).
 
-    Exits 3 when any case is within 24 h of timing out (or past it), so cron can alert.
+    Exits 3 when any case is within 24 h of a seller deadline (or past it), so cron can alert.
+    Closed, paid, finished and archived cases are left out.
 
     Example:
 
@@ -106,7 +107,7 @@ def queue_cmd(cases_dir: Path, now: str | None, as_json: bool) -> None:
     else:
         for line in queue_lines(rows):
             click.echo(line)
-    if any(r.hours_left is not None and r.hours_left < 24 for r in rows):
+    if any(r.urgent for r in rows):
         sys.exit(int(ExitCode.BLOCKING))
 
 

@@ -23,9 +23,10 @@ class RefundType(StrEnum):
 
 
 class RefundState(StrEnum):
-    """The six API refund states (taobao.md §1.1) plus 客服介入."""
+    """The API refund states (taobao.md §1.1) plus 客服介入."""
 
     WAITING_SELLER_AGREE = "waiting_seller_agree"
+    WAITING_RETURN_ADDRESS = "waiting_return_address"  # 等待卖家确认退货地址
     WAITING_BUYER_RETURN = "waiting_buyer_return"
     WAITING_SELLER_CONFIRM = "waiting_seller_confirm"
     SELLER_REFUSED = "seller_refused"

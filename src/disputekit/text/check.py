@@ -106,7 +106,7 @@ def queue_lines(rows: Sequence[QueueRow]) -> list[str]:
             continue
         left = f"{r.hours_left:8.1f}" if r.hours_left is not None else "       ?"
         when = (r.deadline or "?")[:16].replace("T", " ") + ("*" if r.estimated else " ")
-        flag = "!" if r.hours_left is not None and r.hours_left < 24 else " "
+        flag = "!" if r.urgent else " "
         ready = pick("是", "yes") if r.ready else pick("否", "no ")
         review = pick(*REVIEW[r.review]) if r.review in REVIEW else "-"
         lines.append(f"{flag}{r.case:<23} {_pad(state_label(r.state), 23)} {when:<18} {left}  {ready}   {review}")

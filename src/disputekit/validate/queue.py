@@ -32,6 +32,12 @@ class QueueRow:
     blocking: int
     review: str | None
     error: str | None = None
+    seller_acts: bool = True  # the deadline is the seller's (only those alarm)
+
+    @property
+    def urgent(self) -> bool:
+        """Within 24 h of (or past) a deadline the seller must meet."""
+        return self.seller_acts and self.hours_left is not None and self.hours_left < 24
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -78,7 +84,7 @@ def row_for(case_dir: Path, now: datetime) -> QueueRow | None:
         deadline=d.at.isoformat() if d else None, estimated=bool(d and d.estimated),
         hours_left=d.hours_left(now) if d else None, ready=report.ready,
         blocking=sum(1 for f in report.findings if f.severity == "blocking"),
-        review=review_status(case_dir),
+        review=review_status(case_dir), seller_acts=bool(d is None or d.actor in ("seller", "both")),
     )
 
 

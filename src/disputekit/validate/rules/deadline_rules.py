@@ -21,6 +21,11 @@ def deadline_of(ctx: RuleContext) -> Deadline | None:
       source="profile states.*.timeout; case.toml deadline wins; shop rules 1, 9")
 def timeout(ctx: RuleContext) -> list[Finding]:
     deadline = deadline_of(ctx)
+    state = ctx.profile.state(ctx.case.state.value)
+    if deadline is None and state is not None and state.actor in ("seller", "both"):
+        return [make(W,
+            f"不知道“{state.label_zh}”的处理期限。请读取千牛倒计时，写入 case.toml 的 deadline，切勿超时。",
+            f"The deadline of '{state.label_en}' is unknown. Read the Qianniu countdown and put it in case.toml as deadline; never let it time out.")]
     if deadline is None or deadline.actor not in ("seller", "both"):
         return []
     hours = deadline.hours_left(ctx.now)

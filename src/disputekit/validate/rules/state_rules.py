@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from disputekit.models.case import OrderStatus, RefundState
+from disputekit.validate.deadline import add_timeout
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
 from disputekit.validate.rules.registry import make, rule
@@ -31,6 +32,19 @@ def refusable(ctx: RuleContext) -> list[Finding]:
         return [make(B,
             f"退款状态为“{state.label_zh}”，已无需拒绝。可以直接归档。",
             f"The refund is '{state.label_en}'; there is nothing to refuse. Archive the case.")]
+    if ctx.case.state == RefundState.SELLER_REFUSED:
+        until, until_en = "", ""
+        if state.timeout is not None and ctx.case.state_since is not None:
+            end = add_timeout(ctx.case.state_since, state.timeout)
+            until = f"（约至 {end:%Y-%m-%d %H:%M}，可信度低，以千牛为准）"
+            until_en = f" (until about {end:%Y-%m-%d %H:%M}; low confidence, Qianniu wins)"
+        return [make(INFO,
+            f"已拒绝退款：买家可在 {state.timeout.amount:g} 天内{until}修改申请或申请客服介入，否则退款关闭。"
+            "请主动联系买家协商（部分退款、补寄、转账退邮费），保存聊天记录，并备好证据包以便介入时举证。"
+            if state.timeout else "已拒绝退款：请主动联系买家协商，保存聊天记录，并备好证据包以便介入时举证。",
+            f"Refund refused: the buyer has {state.timeout.amount:g} days{until_en} to modify the request or ask for intervention, else it closes. "
+            "Contact the buyer to negotiate (partial refund, reshipping, postage by transfer), keep the chat, and have the dossier ready for the intervention."
+            if state.timeout else "Refund refused: contact the buyer to negotiate, keep the chat, and have the dossier ready for an intervention.")]
     return [make(INFO,
         f"退款状态为“{state.label_zh}”，此时不能点击拒绝；证据包可用于后续协商或客服介入举证。",
         f"The refund is '{state.label_en}'; no refusal is possible now. Use the dossier for negotiation or the intervention's evidence period.")]
