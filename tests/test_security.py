@@ -125,7 +125,8 @@ def test_built_dossier_attachment_names_are_not_paths(case: Path, tmp_path: Path
 
     pic = picture(tmp_path / "..\\..\\boot.ini.png", (1, 2, 3))
     add_files(case, [pic], at=AT, actor="t")
-    result = build_dossier(case, BuildOptions(now=AT, draft=True, jobs=1, upload=False))
+    result = build_dossier(case, BuildOptions(now=AT, draft=True, jobs=1, upload=False,
+                                              profile_path=attaching_originals(tmp_path)))
     names = list(PdfReader(result.dossier).attachments)
     assert "E3_.._.._boot.ini.png" in names
     assert all("/" not in n and "\\" not in n and printable(n, newlines=False) for n in names)
@@ -306,7 +307,8 @@ def test_pdf_with_active_content_is_added_with_flags_and_neutralised_in_the_doss
     facts = DocumentFacts.model_validate(item.facts)
     assert (facts.has_javascript, facts.has_open_action, facts.has_launch_action,
             facts.has_attachments, facts.has_forms) == (True, True, True, True, True)
-    result = build_dossier(case, BuildOptions(now=AT, draft=True, jobs=1, upload=False))
+    result = build_dossier(case, BuildOptions(now=AT, draft=True, jobs=1, upload=False,
+                                              profile_path=attaching_originals(tmp_path)))
     assert active_content(result.dossier) == []
     reader = PdfReader(result.dossier)
     assert "/AcroForm" not in reader.trailer["/Root"] and "/OpenAction" not in reader.trailer["/Root"]
@@ -512,3 +514,11 @@ def test_sealed_originals_keep_full_phone_numbers(case: Path, tmp_path: Path) ->
         assert stored == source.read_bytes()
     data = b"".join(p.read_bytes() for p in store.rglob("*") if p.is_file())
     assert all(phone.encode("gb18030") in data for phone in PHONES)
+
+
+def attaching_originals(folder: Path) -> Path:
+    """A shop file that attaches the originals to the review dossier (off by default: issue 12)."""
+    shop = folder / "attach.toml"
+    shop.write_text('[privacy]\nattach_originals = { value = true, source = "test", confidence = "high" }\n',
+                    "utf-8")
+    return shop

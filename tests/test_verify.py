@@ -228,8 +228,11 @@ def test_a_built_dossier_against_its_embedded_manifest(world: Path, tmp_path: Pa
     from disputekit.assemble.build import build_dossier
     from disputekit.models.build import BuildOptions
 
+    shop = tmp_path / "attach.toml"  # originals attached only where the shop says so (issue 12)
+    shop.write_text('[privacy]\nattach_originals = { value = true, source = "test", confidence = "high" }\n',
+                    "utf-8")
     built = build_dossier(world / "case", BuildOptions(now=T0, out_dir=tmp_path / "out",
-                                                       upload=False)).dossier
+                                                       upload=False, profile_path=shop)).dossier
     assert problems(built) == []
     with pikepdf.open(built, allow_overwriting_input=True) as pdf:
         name = next(n for n in pdf.attachments if n.startswith("E1_"))
