@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from disputekit.validate.rules.finding import Severity
-from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx
+from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx, return_ctx
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
@@ -15,6 +15,10 @@ def unshipped() -> object:
 
 
 FIRES = [
+    Fires("state.refund-within-7-days-of-return", "return-signed", return_ctx, INFO,
+          "退货已于 2025-04-24 15:40 签收(E4):如为商品完好的七日无理由退货，须在收到退货之日起七日内(2025-05-01 前)退款",
+          "The return was signed at 2025-04-24 15:40 (E4): an intact 7-day return must be refunded within 7 days",
+          ("E4",)),
     Fires("state.unshipped", "paid-not-shipped", unshipped, B,
           "订单状态为“买家已付款”(未发货),没有拒绝退款按钮。",
           "The order is paid but not shipped: there is no refuse button."),
@@ -34,6 +38,7 @@ FIRES = [
 ]
 
 QUIET = [
+    Quiet("state.refund-within-7-days-of-return", "waiting-seller-agree", ctx),
     Quiet("state.unshipped", "signed", ctx),
     Quiet("state.unshipped", "shipped", lambda: ctx(case(order_status="shipped", signed_at=None))),
     Quiet("state.unshipped", "status-not-given", lambda: ctx(case(order_status=None))),

@@ -1,4 +1,4 @@
-"""Tracking rules: waybill format and match, signing proof, proxy signing, the return parcel."""
+"""Tracking rules: waybill format and match, signing proof, station/locker delivery, the return parcel."""
 
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ FIRES = [
           lambda: with_tracking(tracking(signed_at=t("2025-04-20 12:00"))), B,
           "签收时间 2025-04-20 12:00 晚于退款申请时间 2025-04-20 10:02",
           "signed at 2025-04-20 12:00, after the refund request at 2025-04-20 10:02", ("E2",)),
-    Fires("tracking.proxy-signing", "station", lambda: with_tracking(tracking(**PROXY)), W,
-          "由他人代收或投放驿站/快递柜,证明力较弱", "proxy, locker or station delivery", ("E2",)),
-    Fires("tracking.proxy-signing", "locker-event", lambda: with_tracking(tracking(**LOCKER)), W,
-          "第36条", "(Art. 36)", ("E2",)),
+    Fires("delivery.station-consent", "station", lambda: with_tracking(tracking(**PROXY)), W,
+          "显示投放驿站/快递柜或由他人代收", "station, locker or proxy delivery", ("E2",)),
+    Fires("delivery.station-consent", "locker-event", lambda: with_tracking(tracking(**LOCKER)), W,
+          "按第28条须经买家同意或事先告知", "under Art. 28 it needs the buyer's consent or notice", ("E2",)),
     Fires("tracking.not-refused", "refused", lambda: with_tracking(tracking(**REFUSED)), B,
           "有拒收或退回记录", "shows the parcel refused or returned", ("E2",)),
     Fires("tracking.return-known", "unknown",
@@ -105,8 +105,8 @@ QUIET = [
     Quiet("tracking.signed-exists", "no-tracking-at-all",
           lambda: ctx(evidence=signed_evidence()[:1])),
     Quiet("tracking.signed-before-request", "signed-before", ctx),
-    Quiet("tracking.proxy-signing", "signed-in-person", ctx),
-    Quiet("tracking.proxy-signing", "locker-long-before-signing", lambda: with_tracking(tracking(
+    Quiet("delivery.station-consent", "signed-in-person", ctx),
+    Quiet("delivery.station-consent", "locker-long-before-signing", lambda: with_tracking(tracking(
         events=[event("2025-04-16 17:32", S.LOCKER), event("2025-04-17 08:00", S.IN_TRANSIT),
                 event("2025-04-18 14:05", S.SIGNED)]))),
     Quiet("tracking.not-refused", "delivered", ctx),

@@ -33,6 +33,10 @@ def strength_of(findings: list[Finding]) -> Strength:
 
 def advise(case: CaseFile, profile: Profile, findings: list[Finding]) -> Advice:
     strength = strength_of(findings)
+    if any(f.rule == "delivery.in-transit-request" for f in findings):
+        return Advice("agree", strength,
+            "申请退款时包裹仍在途：按第23条先联系快递拦截，拦截成功或退回签收后同意退款；不要拒绝。",
+            "The parcel was in transit when the refund was requested: intercept it first (Art. 23), then agree to the refund once it is stopped or back; do not refuse.")
     small = float(case.amount) <= profile.thresholds.small_amount_cny.value
     limit = profile.thresholds.small_amount_cny.value
     if small:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from disputekit.models.case import OrderStatus, RefundState
 from disputekit.validate.deadline import add_timeout
 from disputekit.validate.rules.context import RuleContext
@@ -48,3 +50,19 @@ def refusable(ctx: RuleContext) -> list[Finding]:
     return [make(INFO,
         f"退款状态为“{state.label_zh}”，此时不能点击拒绝；证据包可用于后续协商或客服介入举证。",
         f"The refund is '{state.label_en}'; no refusal is possible now. Use the dossier for negotiation or the intervention's evidence period.")]
+
+
+@rule("state.refund-within-7-days-of-return", INFO, zh="完好的七日无理由退货：收到退货后七日内退款",
+      en="An intact 7-day return: refund within 7 days of receiving it", source="办法 第13条 (penalties 第31条③)")
+def refund_within_7_days(ctx: RuleContext) -> list[Finding]:
+    if ctx.case.state != RefundState.WAITING_SELLER_CONFIRM:
+        return []
+    signed = [(e, f.signed_at) for e, f in ctx.return_tracking() if f.signed_at]
+    if not signed:
+        return []
+    e, at = min(signed, key=lambda pair: pair[1])
+    end = at + timedelta(days=7)
+    return [make(INFO,
+        f"退货已于 {at:%Y-%m-%d %H:%M} 签收（{e.id}）：如为商品完好的七日无理由退货，须在收到退货之日起七日内（{end:%Y-%m-%d} 前）退款（办法第13条）。",
+        f"The return was signed at {at:%Y-%m-%d %H:%M} ({e.id}): an intact 7-day return must be refunded within 7 days of receipt (by {end:%Y-%m-%d}; 办法 Art. 13).",
+        [e.id])]

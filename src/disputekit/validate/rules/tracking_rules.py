@@ -9,7 +9,6 @@ from disputekit.validate.rules.registry import make, rule
 
 W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 SIGNED = {TrackingStatus.SIGNED, TrackingStatus.SIGNED_PROXY}
-PROXY = {TrackingStatus.SIGNED_PROXY, TrackingStatus.LOCKER}
 
 
 @rule("tracking.waybill-plausible", W, zh="运单号格式符合快递公司规则",
@@ -79,19 +78,6 @@ def signed_before_request(ctx: RuleContext) -> list[Finding]:
              [e.id])
         for e, f in _signed(ctx) if f.signed_at and f.signed_at > ctx.case.requested_at
     ]
-
-
-@rule("tracking.proxy-signing", W, zh="代签/驿站/快递柜签收", en="Signed by proxy, locker or pickup station",
-      source="S1 Art. 36 (counts only with the buyer's instruction)", ground_specific=True)
-def proxy_signing(ctx: RuleContext) -> list[Finding]:
-    out = []
-    for e, f in ctx.shipment_tracking():
-        if f.final_status in PROXY or any(ev.status in PROXY for ev in f.events[-2:]):
-            out.append(make(W,
-                f"{e.id} 显示由他人代收或投放驿站/快递柜，证明力较弱。请补充买家同意代收或指定地点的聊天记录（第36条）。",
-                f"{e.id} shows proxy, locker or station delivery, which is weaker proof. Add the chat where the buyer agreed to it (Art. 36).",
-                [e.id]))
-    return out
 
 
 @rule("tracking.not-refused", B, zh="包裹未被拒收或退回", en="Parcel was not refused or returned",
