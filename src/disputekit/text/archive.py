@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from disputekit.i18n import pick
+from disputekit.privacy.pii import mask_text
+from disputekit.text.printable import printable
 
 if TYPE_CHECKING:
     from disputekit.archive.seal import ArchiveResult
@@ -45,9 +47,22 @@ def hit_line(row: dict[str, Any]) -> str:
     date = (row.get("requested_at") or "")[:10]
     outcome = row.get("outcome") or "pending"
     shown = pick(OUTCOME_ZH.get(outcome, outcome), outcome)
-    return (f"{date}  {row['case_id']}  {pick('订单', 'order')} {row.get('order_id')}  "
-            f"{row.get('buyer')}  ¥{row.get('amount')}  {row.get('ground') or '-'}  {shown}  "
-            f"v{row.get('version')}  {row.get('path')}")
+    buyer = mask_text(str(row.get("buyer") or "-"))  # a nickname may be a phone number
+    return printable(  # the index is a file someone may have edited
+        f"{date}  {row['case_id']}  {pick('订单', 'order')} {row.get('order_id')}  "
+        f"{buyer}  ¥{row.get('amount')}  {_ground(row)}  {shown}  "
+        f"v{row.get('version')}  {row.get('path')}")
+
+
+def _ground(row: dict[str, Any]) -> str:
+    """The ground's name in the user's language (its id only when the profile does not know it)."""
+    from disputekit.profiles.load import load_profile, shipped_platforms
+
+    ground, platform = row.get("ground"), row.get("platform")
+    if not ground or platform not in shipped_platforms():
+        return ground or "-"
+    found = load_profile(platform).grounds.get(ground)
+    return pick(found.name_zh, found.name_en) if found is not None else ground
 
 
 def stats_lines(stats: Stats) -> list[str]:
