@@ -10,7 +10,7 @@ import pytest
 from disputekit.profiles.load import load_profile
 from disputekit.validate.advice import advise, strength_of
 from disputekit.validate.rules.finding import Finding, Severity
-from rulekit import case
+from rulekit import case, return_case
 
 TAOBAO = load_profile("taobao")
 ESCALATE_EN = "Negotiation failed, so intervention is reasonable."
@@ -101,3 +101,49 @@ def test_json_shape() -> None:
     assert data["action"] == "refuse"
     assert data["why"] == advice.en
     assert advice.to_json("zh")["why"] == advice.zh
+
+
+# ------------------------------------------------------------------ offers (issue 11 §5)
+
+
+def test_offers_carry_their_basis_and_amount() -> None:
+    from disputekit.validate.offers import offers_for
+
+    facts = case(refund_type="return_and_refund", gift_value=Decimal("15.00"),
+                 shipping_fee=Decimal("12.00"), postage_refund=Decimal("10.00"))
+    offers = {o.kind: o for o in offers_for(facts, TAOBAO, [])}
+    assert sorted(offers) == ["deduct_freight", "deduct_gift", "postage_transfer"]
+    assert (offers["deduct_gift"].basis, offers["deduct_gift"].amount) == ("S1 第61条；办法 第12条", Decimal("15.00"))
+    assert offers["deduct_gift"].zh == "赠品未退回：同意退货，退款中扣除赠品价值15.00 元。"
+    assert offers["deduct_freight"].basis == "S1 第53条；办法 第18条"
+    assert offers["postage_transfer"].basis == "店铺规则第10条"
+    assert offers["postage_transfer"].message_zh == (
+        "您好，邮费 10.00 元我们将通过支付宝转账退给您，收到后请关闭本次退款申请，谢谢。")
+    assert not any(o.needs_approval for o in offers.values())
+
+
+def test_an_offer_above_the_shop_threshold_needs_the_lead() -> None:
+    from disputekit.validate.offers import offers_for
+
+    (gift,) = offers_for(case(amount=Decimal("500.00"), gift_value=Decimal("150.00")), TAOBAO, [])
+    assert gift.needs_approval
+    assert gift.zh.endswith("金额超过 100 元，需组长批准。")
+    assert gift.en.endswith("Over 100 CNY: the lead must approve.")
+
+
+def test_wear_shown_by_a_captioned_unboxing_photo_offers_a_partial_refund() -> None:
+    from disputekit.validate.facts import established_facts
+    from rulekit import return_ctx, return_evidence
+
+    evidence = return_evidence()
+    evidence[2] = evidence[2].model_copy(update={"caption": "开箱：吊牌已剪，有污渍"})
+    context = return_ctx(return_case(ground="resale_affected"), evidence)
+    advice = advise(context.case, TAOBAO, [], established_facts(context))
+    (offer,) = advice.offers
+    assert offer.kind == "partial_refund"
+    assert offer.zh.startswith("退回商品有损耗或缺件（证据E3）")
+    assert advice.to_json("en")["offers"][0]["basis"] == "办法 第8、9、12条；店铺规则第3、4条"
+
+
+def test_no_offer_without_its_facts() -> None:
+    assert advise(case(), TAOBAO, []).offers == ()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from disputekit.clock import CHINA_TZ, parse_time
 from disputekit.profiles.load import ground_ids, shipped_platforms
@@ -47,6 +48,9 @@ class Shipment(BaseModel):
     waybill: str | None = None
     courier: str | None = None
 
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""C0 controls but tab and newline, DEL, C1, bidi marks and overrides (as text/printable)."""
 
 YEARS = range(2000, 2101)  # a refund outside this span is a typo (deadline arithmetic stays safe)
 
@@ -99,7 +103,15 @@ class CaseFile(BaseModel):
     buyer_claim: str | None = Field(default=None, max_length=500)
     agent: str | None = None
     lang: Literal["zh", "en"] = "zh"
-    gift_value: Decimal | None = None
+    gift_value: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    shipping_fee: Decimal | None = Field(
+        default=None, ge=0, max_digits=10, decimal_places=2,
+        description="outbound freight the shop paid for a free-shipping order (运费)",
+    )
+    postage_refund: Decimal | None = Field(
+        default=None, ge=0, max_digits=10, decimal_places=2,
+        description="postage the buyer asks back (邮费), refunded by transfer (shop rule 10)",
+    )
     serial_shipped: str | None = Field(
         default=None, max_length=64, description="serial number registered at shipment (出库登记)"
     )
@@ -111,6 +123,23 @@ class CaseFile(BaseModel):
         "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",
         "deadline", mode="before",
     )(_aware)
+
+    @field_validator("buyer", "seller", "item_title", "buyer_claim", "agent", "serial_shipped",
+                     "serial_returned", "reason")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        """Nicknames and texts are printed to terminals: no escape codes, no bidi overrides."""
+        if value is not None and _UNPRINTABLE.search(value):
+            raise ValueError("contains control or bidi-override characters (terminal escape "
+                             "codes, text that reads backwards); remove them")
+        return value
+
+    @model_validator(mode="after")
+    def _gift_within_amount(self) -> CaseFile:
+        if self.gift_value is not None and self.gift_value > self.amount:
+            raise ValueError(f"gift_value {self.gift_value} is above the refund amount "
+                             f"{self.amount}")
+        return self
 
     @field_validator("platform")
     @classmethod

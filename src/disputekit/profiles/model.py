@@ -71,6 +71,18 @@ class Limits(Frozen):
     web_image_max_side: IntValue
 
 
+class OptionalIntValue(Sourced):
+    value: int | None = Field(default=None, description="absent: not known (no source found)")
+
+
+class Video(Frozen):
+    """What the platform's forms take of a video file (the upload bundle offers stills)."""
+
+    upload_max_bytes: OptionalIntValue
+    upload_max_seconds: OptionalIntValue
+    upload_formats: ListValue
+
+
 class Thresholds(Frozen):
     deadline_warn_hours: FloatValue
     chat_gap_hours: FloatValue
@@ -80,6 +92,7 @@ class Thresholds(Frozen):
     small_amount_cny: FloatValue
     seven_day_window_days: IntValue
     editing_software: ListValue
+    offer_approval_cny: FloatValue
 
 
 class Channels(Frozen):
@@ -136,6 +149,7 @@ class Profile(Frozen):
     states: dict[str, StateRule]
     unshipped: Unshipped
     limits: Limits
+    video: Video
     thresholds: Thresholds
     channels: Channels
     wording: Wording

@@ -35,6 +35,12 @@ def check_lines(report: CheckReport) -> list[str]:
     a = report.advice
     lines.append(pick("建议：", "Advice: ") + pick(ACTIONS[a.action][0], ACTIONS[a.action][1])
                  + " — " + (a.zh if lang == "zh" else a.en))
+    for o in a.offers:
+        lines.append("  " + pick("可提议：", "may offer: ") + (o.zh if lang == "zh" else o.en)
+                     + pick(f"（依据：{o.basis}）", f" (basis: {o.basis})"))
+        message = o.message_zh if lang == "zh" else o.message_en
+        if message:
+            lines.append("    " + pick("留言：", "message: ") + message)
     for severity in (Severity.BLOCKING, Severity.WARNING, Severity.INFO):
         group = [f for f in report.findings if f.severity == severity]
         if not group:

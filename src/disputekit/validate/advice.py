@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from disputekit.models.case import CaseFile, RefundState
 from disputekit.profiles.model import Profile
+from disputekit.validate.fact_model import EstablishedFact
+from disputekit.validate.offers import Offer, offers_for
 from disputekit.validate.rules.finding import Finding, Severity
 
 Strength = Literal["strong", "medium", "weak"]
@@ -18,10 +20,12 @@ class Advice:
     strength: Strength
     zh: str
     en: str
+    offers: tuple[Offer, ...] = ()
 
-    def to_json(self, lang: str) -> dict[str, str]:
+    def to_json(self, lang: str) -> dict[str, object]:
         return {"action": self.action, "strength": self.strength,
-                "why": self.zh if lang == "zh" else self.en, "why_zh": self.zh, "why_en": self.en}
+                "why": self.zh if lang == "zh" else self.en, "why_zh": self.zh, "why_en": self.en,
+                "offers": [o.to_json(lang) for o in self.offers]}
 
 
 def strength_of(findings: list[Finding]) -> Strength:
@@ -31,7 +35,15 @@ def strength_of(findings: list[Finding]) -> Strength:
     return "strong" if warnings == 0 else "medium"
 
 
-def advise(case: CaseFile, profile: Profile, findings: list[Finding]) -> Advice:
+def advise(case: CaseFile, profile: Profile, findings: list[Finding],
+           facts: list[EstablishedFact] | None = None) -> Advice:
+    """The action, with the partial refunds and deductions the shop may offer (validate/offers)."""
+    advice = _advise(case, profile, findings)
+    offers = tuple(offers_for(case, profile, facts or []))
+    return replace(advice, offers=offers) if offers else advice
+
+
+def _advise(case: CaseFile, profile: Profile, findings: list[Finding]) -> Advice:
     strength = strength_of(findings)
     if any(f.rule == "delivery.in-transit-request" for f in findings):
         return Advice("agree", strength,

@@ -16,6 +16,8 @@ from disputekit.profiles.load import load_profile
 from disputekit.profiles.model import Profile
 from disputekit.validate.advice import Advice, advise
 from disputekit.validate.deadline import Deadline
+from disputekit.validate.fact_model import EstablishedFact
+from disputekit.validate.facts import established_facts
 from disputekit.validate.rules.case_rules import UNREADABLE_TIMES
 from disputekit.validate.rules.context import RuleContext, exhibits_of
 from disputekit.validate.rules.deadline_rules import deadline_of
@@ -32,6 +34,7 @@ class CheckReport:
     deadline: Deadline | None
     advice: Advice
     now: datetime
+    facts: tuple[EstablishedFact, ...] = ()  # every fact the evidence establishes (validate/facts.py)
 
     @property
     def ready(self) -> bool:
@@ -46,6 +49,7 @@ class CheckReport:
             "deadline": self.deadline.to_json(self.now) if self.deadline else None,
             "advice": self.advice.to_json(lang),
             "findings": [f.to_json(lang) for f in self.findings],
+            "facts": [f.to_json(lang) for f in self.facts],
         }
 
 
@@ -140,8 +144,9 @@ def check_case(
     if gate:
         ctx = replace(ctx, extra={**ctx.extra, **gate_inputs(case)})
     findings = evaluate(ctx)
+    facts = established_facts(ctx)
     return CheckReport(
         case_id=case.case_id, ground=ctx.ground_id, findings=findings,
-        deadline=deadline_of(ctx), advice=advise(case.facts, profile, findings),
-        now=now,
+        deadline=deadline_of(ctx), advice=advise(case.facts, profile, findings, facts),
+        now=now, facts=tuple(facts),
     )
