@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from casekit import SAMPLES
 from disputekit.cli.main import cli, flag_of
 from disputekit.text.cli_zh import COMMANDS, ROOT, option_help
 
@@ -104,3 +106,16 @@ def test_bad_choice_is_chinese() -> None:
     result = run_zh("build", "CASE", "--lang", "fr")
     assert result.exit_code == 2
     assert "错误：'--lang' 的值无效：'fr' 不在可选值 'zh', 'en' 之中。" in result.output
+
+
+def test_human_output_names_ids_in_chinese(tmp_path: Path) -> None:
+    """No raw ids in Chinese human output: kinds, tags and tracking statuses by name."""
+    from casekit import sample_case
+
+    case = sample_case("signed-not-received", tmp_path / "case")
+    listing = run_zh("list", str(case)).output
+    assert "聊天记录" in listing and "[发货物流]" in listing and "[出库前]" in listing
+    assert not re.search(r"E\d+\s+(chat|tracking|photo|screenshot)\s", listing)
+    assert "[shipment]" not in listing and "[before_shipment]" not in listing
+    shown = run_zh("inspect", str(SAMPLES / "signed-not-received" / "tracking.json")).output
+    assert "[揽收]" in shown and "[collected]" not in shown

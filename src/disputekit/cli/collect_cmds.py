@@ -22,6 +22,7 @@ from disputekit.clock import now as clock_now
 from disputekit.clock import parse_time
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
+from disputekit.kinds import label as kind_label
 from disputekit.models.case import GROUND_IDS, CaseFile, OrderStatus, RefundState, RefundType
 from disputekit.models.evidence import TAGS, EvidenceItem
 from disputekit.profiles.load import shipped_platforms
@@ -135,7 +136,7 @@ def add_cmd(case_dir: Path, files: tuple[Path, ...], caption: str | None, as_kin
     for o in outcomes:
         shown = printable(str(o.source))
         if o.status == "added":
-            click.echo(pick(f"{o.exhibit}  已添加 {o.kind}：{shown}",
+            click.echo(pick(f"{o.exhibit}  已添加{kind_label(o.kind, 'zh')}：{shown}",
                             f"{o.exhibit}  added {o.kind}: {shown}"))
         else:
             click.echo(pick(f"{o.exhibit}  相同内容已存在，未重复添加：{shown}",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from disputekit.i18n import pick
-from disputekit.kinds import SPECS
+from disputekit.i18n import current_lang, pick
+from disputekit.kinds import SPECS, label
 from disputekit.models.evidence import EvidenceItem
+from disputekit.text.names import status_name, tag_name
 
 
 def human_size(size: int) -> str:
@@ -86,16 +87,21 @@ def chat_details(facts: dict[str, Any]) -> list[str]:
 
 
 def tracking_details(facts: dict[str, Any]) -> list[str]:
-    return [f"{e['time']}  [{e['status']}]  {e['text']}" for e in facts.get("events", [])]
+    return [f"{e['time']}  [{status_name(str(e['status']))}]  {e['text']}" for e in facts.get("events", [])]
+
+
+def _kind(kind: str) -> str:
+    """The kind's Chinese name under a Chinese locale; English output keeps the kind's word."""
+    return label(kind, "zh") if current_lang() == "zh" else kind
 
 
 def evidence_rows(items: Sequence[EvidenceItem]) -> list[str]:
     rows = []
     for item in items:
         caption = f" “{item.caption}”" if item.caption else ""
-        tag = f" [{item.tag}]" if item.tag else ""
+        tag = f" [{tag_name(item.tag)}]" if item.tag else ""
         rows.append(
-            f"{item.id:<4} {item.kind:<10} {item.name}{caption}{tag}  {human_size(item.size)}  "
+            f"{item.id:<4} {_kind(item.kind):<10} {item.name}{caption}{tag}  {human_size(item.size)}  "
             f"sha256:{item.sha256[:16]}…\n      {key_facts(item.facts)}"
         )
         if item.marks:
