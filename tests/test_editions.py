@@ -160,3 +160,46 @@ def test_a_final_build_after_a_draft_leaves_the_draft_folder_alone(tmp_path: Pat
     result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], jobs=1))
     assert result.upload == case / "out/upload"
     assert not (case / "out/upload/reason.txt").read_text("utf-8").startswith("【草稿")
+
+
+def test_personal_data_read_by_ocr_is_covered_in_images_leaving_the_case(tmp_path: Path) -> None:
+    """A screenshot showing a signer's phone: the box OCR read it in is painted over on the
+    upload image and on the dossier's page image (the original stays as it was)."""
+    from casekit import sample_case
+    from disputekit.case import open_case
+    from disputekit.privacy.regions import exhibit_boxes
+    from screenkit import phone_tracking_taobao
+
+    case = sample_case("signed-not-received", tmp_path / "case")
+    shot = tmp_path / "shot.png"
+    phone_tracking_taobao(signer="张三 13987654321").save(shot)
+    add_files(case, [shot], at=NOW["signed-not-received"], actor="tester", tag="shipment")
+    item = open_case(case).evidence.items[-1]
+    lines = [ln for ln in item.facts["text"]["lines"] if "13987654321" in ln["text"].replace(" ", "")]
+    assert lines, "OCR did not read the phone number (nothing to cover)"
+    privacy = load_privacy()
+    boxes = exhibit_boxes(item.facts, privacy)
+    assert boxes
+    result = build_dossier(case, BuildOptions(now=NOW["signed-not-received"], draft=True, jobs=1))
+    web = next(p for p in (result.upload or Path()).joinpath("images").iterdir() if item.id in p.name)
+    width = int(item.facts["width"])
+    with Image.open(web) as im:
+        rgb, scale = im.convert("RGB"), im.width / width
+    assert all(_dark(rgb.getpixel(_centre(box, scale))) for box in boxes)
+    with Image.open(shot) as original:
+        assert not all(_dark(original.convert("RGB").getpixel(_centre(box, 1.0))) for box in boxes)
+
+
+def load_privacy():  # type: ignore[no-untyped-def]
+    from disputekit.profiles.load import load_profile
+
+    return load_profile("taobao").privacy
+
+
+def _centre(box: tuple[int, int, int, int], scale: float) -> tuple[int, int]:
+    x0, y0, x1, y1 = box
+    return int((x0 + x1) / 2 * scale), int((y0 + y1) / 2 * scale)
+
+
+def _dark(rgb: tuple[int, int, int]) -> bool:
+    return max(rgb) < 40
