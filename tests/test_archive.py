@@ -37,6 +37,7 @@ from test_archive_support import (
     flip_bit,
     make_sample_case,
     unembedded_dossier,
+    write_bundle_json,
 )
 
 T0 = NOW["signed-not-received"]
@@ -228,6 +229,7 @@ def test_upload_bundle_as_submitted_is_sealed(case_dir: Path, tmp_path: Path) ->
     (upload / "images").mkdir(parents=True)
     (upload / "reason.txt").write_text("买家已本人签收。", "utf-8")
     (upload / "images" / "E3.jpg").write_bytes(b"\xff\xd8jpeg")
+    write_bundle_json(upload)
     result = seal(case_dir, tmp_path / "archive")
     files = read_manifest(result.path / "manifest.json").data["files"]  # type: ignore[index]
     assert {"upload/reason.txt", "upload/images/E3.jpg"} <= set(files)

@@ -141,3 +141,16 @@ def add_synthetic_cases(root: Path, count: int) -> None:
         facts = synthetic_facts(number)
         write_synthetic_version(root, facts, SYNTH_OUTCOMES[number % len(SYNTH_OUTCOMES)],
                                 facts.requested_at + timedelta(days=10))
+
+
+def write_bundle_json(upload: Path, case_id: str = "taobao-20250420001") -> None:
+    """A bundle.json listing every file under ``upload`` as `build` would (archive seals an
+    upload bundle only when it matches its bundle.json)."""
+    import hashlib
+    import json as _json
+
+    files = [{"path": p.relative_to(upload).as_posix(), "bytes": p.stat().st_size,
+              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted(upload.rglob("*")) if p.is_file() and p.name != "bundle.json"]
+    data = {"case": case_id, "draft": False, "files": files}
+    (upload / "bundle.json").write_text(_json.dumps(data), "utf-8")

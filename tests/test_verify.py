@@ -20,7 +20,7 @@ from disputekit.archive.record import dumps, read_manifest, sealed
 from disputekit.case import open_case
 from disputekit.cli.main import cli
 from disputekit.errors import InputFileError
-from test_archive_support import NOW, fake_dossier, flip_bit, make_sample_case
+from test_archive_support import NOW, fake_dossier, flip_bit, make_sample_case, write_bundle_json
 
 T0 = NOW["signed-not-received"]
 CASE_ID = "taobao-20250420001"
@@ -35,6 +35,7 @@ def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (upload / "images").mkdir(parents=True)
     (upload / "reason.txt").write_text("买家已本人签收,物流记录为证。", "utf-8")
     (upload / "images" / "proof.jpg").write_bytes(bytes(range(256)) * 40)
+    write_bundle_json(upload)
     archive_case(case, base / "archive", "won", T0, env=ENV, make_dossier=fake_dossier)
     return base
 
@@ -61,7 +62,7 @@ def test_intact_everywhere(world: Path) -> None:
                  v1(world) / "dossier.pdf"):
         report = verify_path(path, VerifyOptions(deep=True))
         assert report.ok, (path, report.problems)
-    assert verify_path(v1(world)).files == 12
+    assert verify_path(v1(world)).files == 13  # upload/bundle.json included
 
 
 # --------------------------------------------------------------------------- one bit, each kind
@@ -79,7 +80,7 @@ def test_every_sealed_file_kind_is_covered(world: Path) -> None:
                      "outcome.json", "upload"}
 
 
-@pytest.mark.parametrize("index", range(12))
+@pytest.mark.parametrize("index", range(13))
 def test_one_flipped_bit_in_any_sealed_file_is_named(world: Path, index: int) -> None:
     rel = sealed_files(world)[index]
     target = v1(world) / rel
@@ -263,7 +264,7 @@ def run(*args: str) -> Result:
 def test_cli_intact_and_damaged(world: Path) -> None:
     result = run("verify", str(v1(world)))
     assert result.exit_code == 0
-    assert result.output.startswith(f"Intact: {v1(world)} (12 files, ")
+    assert result.output.startswith(f"Intact: {v1(world)} (13 files, ")
     flip_bit(v1(world) / "evidence.json")
     result = run("verify", str(v1(world)))
     assert result.exit_code == 4

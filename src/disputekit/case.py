@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from disputekit.errors import CaseError, UsageError
 from disputekit.models.case import CaseFile
 from disputekit.models.evidence import EvidenceList
+from disputekit.store.anchors import LOG_FORMAT
 from disputekit.store.atomic import atomic_write_bytes, atomic_write_text
 from disputekit.store.audit import AuditLog
 from disputekit.store.objects import ObjectStore
@@ -180,5 +181,5 @@ def init_case(root: Path, facts: CaseFile, *, at: datetime, actor: str) -> Case:
     paths.objects.mkdir(parents=True, exist_ok=True)
     write_case_file(paths, facts)
     write_evidence(paths, EvidenceList())
-    AuditLog(paths.audit).append(at, actor, "init", {"case_id": facts.case_id})
+    AuditLog(paths.audit).append(at, actor, "init", {"case_id": facts.case_id, "log": LOG_FORMAT})
     return open_case(root)

@@ -1,7 +1,9 @@
 """The case manifest: what a dossier, a review and an archive are bound to.
 
 ``state_hash`` covers everything a lead approves: the case facts (case.toml as validated),
-every exhibit's id, sha256, kind, caption, tag and marks. Any change to evidence, reason or
+every exhibit's id, sha256, kind, caption, tag, marks and the SHA-256 of its parsed facts
+(what the dossier quotes: an edited message, signer or capture time changes the hash, so an
+approval goes stale and the dossier id changes). Any change to evidence, reason or
 facts changes it, which makes an earlier approval stale.
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from disputekit import __version__
 from disputekit.case import Case
+from disputekit.store.anchors import facts_sha256
 
 
 def canonical_json(data: Any) -> bytes:
@@ -22,7 +25,7 @@ def canonical_json(data: Any) -> bytes:
 def exhibit_entries(case: Case) -> list[dict[str, Any]]:
     return [
         {"id": i.id, "sha256": i.sha256, "size": i.size, "name": i.name, "kind": i.kind,
-         "caption": i.caption, "tag": i.tag, "marks": i.marks}
+         "caption": i.caption, "tag": i.tag, "marks": i.marks, "facts_sha256": facts_sha256(i.facts)}
         for i in case.evidence.items
     ]
 

@@ -175,11 +175,14 @@ def record_version(root: Path, version: Path) -> None:
 
 def _connect(root: Path, write: bool = False) -> sqlite3.Connection:
     path = root / INDEX_FILE
+    if path.is_symlink():  # never read or write another archive's index through a link
+        raise index_unusable(root, "index.sqlite is a symbolic link")
     if not path.is_file():
         raise index_unusable(root, "index.sqlite is missing")
     mode = "rw" if write else "ro"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        # a URI built from the path by hand breaks on '#', '?' and '%' (and creates a file)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
         found = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise index_unusable(root, f"index.sqlite is damaged: {exc}") from None

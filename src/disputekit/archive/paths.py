@@ -63,10 +63,29 @@ def require_archive(root: Path) -> None:
         raise not_an_archive(root)
 
 
+def _linked(root: Path, path: Path) -> bool:
+    """Is ``path`` or a folder between it and ``root`` a symbolic link?"""
+    while path != root and path != path.parent:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
+def linked_entries(root: Path) -> list[Path]:
+    """Symbolic links where an archive keeps years, months, cases and versions: never
+    followed (one would lead verify, search or archive into a foreign folder)."""
+    pattern = "[0-9][0-9][0-9][0-9]"
+    found = [p for glob in (pattern, f"{pattern}/[0-9][0-9]", f"{pattern}/[0-9][0-9]/*",
+                            f"{pattern}/[0-9][0-9]/*/v*") for p in root.glob(glob)
+             if p.is_symlink() and not _linked(root, p.parent)]
+    return sorted(found)
+
+
 def case_folders(root: Path) -> Iterator[Path]:
-    """Every ``YYYY/MM/<case-id>`` folder, sorted."""
+    """Every ``YYYY/MM/<case-id>`` folder, sorted; symbolic links are not followed."""
     for folder in sorted(root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*")):
-        if folder.is_dir() and not folder.name.startswith("."):
+        if folder.is_dir() and not folder.name.startswith(".") and not _linked(root, folder):
             yield folder
 
 
@@ -76,7 +95,7 @@ def versions(case_folder: Path) -> list[tuple[int, Path]]:
     if case_folder.is_dir():
         for child in case_folder.iterdir():
             match = VERSION_RE.match(child.name)
-            if match and (child / MANIFEST).is_file():
+            if match and not child.is_symlink() and (child / MANIFEST).is_file():
                 found.append((int(match.group(1)), child))
     return sorted(found)
 
@@ -84,6 +103,12 @@ def versions(case_folder: Path) -> list[tuple[int, Path]]:
 def case_folder_for(root: Path, case_id: str, requested_at: datetime) -> Path:
     """The existing folder of ``case_id`` if any, else ``YYYY/MM/<case-id>`` of the request."""
     for existing in root.glob(f"[0-9][0-9][0-9][0-9]/[0-9][0-9]/{case_id}"):
+        if _linked(root, existing):
+            raise InputFileError(
+                f"{existing} 是符号链接（或在符号链接之下），disputekit 不会通过它写入。",
+                f"{existing} is (or is under) a symbolic link; disputekit never writes through "
+                "one.", fix_zh="请把它换成真正的文件夹（从备份恢复）。",
+                fix_en="Replace it with a real folder (restore it from a backup).")
         if existing.is_dir():
             return existing
     local = requested_at.astimezone(CHINA_TZ)

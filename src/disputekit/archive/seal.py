@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +38,9 @@ from disputekit.archive.paths import (
 )
 from disputekit.archive.pdfa import MANIFEST_NAME, Attachment, DocInfo, write_pdfa
 from disputekit.archive.record import OUTCOMES, dumps, read_manifest, sealed
+from disputekit.archive.upload_check import stage_upload
 from disputekit.case import Case, open_case
+from disputekit.collect.case_integrity import TORN, check_integrity
 from disputekit.errors import (
     BlockingFindings,
     CaseBusy,
@@ -50,8 +53,9 @@ from disputekit.manifest import build_manifest, state_hash
 from disputekit.profiles.load import load_profile
 from disputekit.review.decisions import assert_fresh_approval, decisions, state_of
 from disputekit.store.atomic import atomic_write_bytes, fsync_dir
-from disputekit.store.hashing import copy_hashing, sha256_file
+from disputekit.store.hashing import copy_stream_hashing, sha256_file
 from disputekit.store.lock import case_lock, lock_timeout
+from disputekit.store.nofollow import chmod_nofollow, open_nofollow
 from disputekit.validate.check import (
     NOT_FOR_ARCHIVE,
     check_case,
@@ -211,13 +215,19 @@ def _work_dir(root: Path) -> Iterator[Path]:
 
 
 def _remove_stale(staging: Path) -> None:
-    """Work folders a killed run left behind (older than a day: never one in use)."""
+    """Work folders a killed run left behind (older than a day: never one in use). A symbolic
+    link planted there is removed as a link: nothing outside the archive is touched."""
     cutoff = time.time() - STALE_STAGING_S
     for child in staging.iterdir():
         with contextlib.suppress(OSError):
-            if child.stat().st_mtime < cutoff:
-                _make_writable(child)
-                shutil.rmtree(child)
+            info = child.lstat()
+            if info.st_mtime >= cutoff:
+                continue
+            if not stat.S_ISDIR(info.st_mode):
+                child.unlink()
+                continue
+            _make_writable(child)
+            shutil.rmtree(child)
 
 
 # --------------------------------------------------------------------------- sealing
@@ -252,6 +262,8 @@ def _check_case_intact(case: Case) -> None:
     problems = [f"{item.id}: {item.name}" for item in case.evidence.items
                 if not case.store.verify(item.sha256)]
     problems += [f"audit.jsonl line {p.line}: {p.problem}" for p in case.audit.verify()]
+    problems += [p for p in check_integrity(case.paths).problems if p not in problems
+                 and not p.endswith(TORN)]
     if problems:
         listing = "\n".join("  - " + p for p in problems)
         raise VerificationFailed(
@@ -269,9 +281,11 @@ def _previous(found: list[tuple[int, Path]]) -> dict[str, Any] | None:
 
 
 def _copy_hashed(source: Path, dest: Path) -> dict[str, Any]:
+    """Copy a case file into the stage; a symlinked source is refused, never followed."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with dest.open("wb") as dst:
-        digest, size = copy_hashing(source, dst)
+    fd = open_nofollow(source, os.O_RDONLY, hard_links=True)
+    with os.fdopen(fd, "rb") as src, dest.open("xb") as dst:
+        digest, size = copy_stream_hashing(src, dst)
     return {"sha256": digest, "size": size}
 
 
@@ -287,12 +301,8 @@ def _stage_case_files(case: Case, stage: Path) -> dict[str, dict[str, Any]]:
             if files[rel]["sha256"] != item.sha256:
                 raise VerificationFailed(f"{item.id} 的原件在复制时发生变化。",
                                          f"{item.id}'s original changed while being copied.")
-    upload = case.paths.out / "upload"
-    if upload.is_dir():
-        for source in sorted(upload.rglob("*")):
-            if source.is_file() and not source.is_symlink():
-                rel = "upload/" + source.relative_to(upload).as_posix()
-                files[rel] = _copy_hashed(source, stage / rel)
+    files.update(stage_upload(case.paths.out / "upload", case.case_id,
+                              lambda source, rel: _copy_hashed(source, stage / rel)))
     return files
 
 
@@ -375,20 +385,22 @@ def _manifest(case: Case, number: int, previous: dict[str, Any] | None,
 
 
 def _make_writable(path: Path) -> None:
+    """Writable again so it can be removed; links are never followed (os.walk does not
+    descend into them, ``chmod_nofollow`` leaves them alone)."""
     for current, _dirs, files in os.walk(path):
-        os.chmod(current, 0o755)
+        chmod_nofollow(Path(current), 0o755)
         for name in files:
             with contextlib.suppress(OSError):
-                os.chmod(os.path.join(current, name), 0o644)
+                chmod_nofollow(Path(current, name), 0o644)
 
 
 def _publish(stage: Path, target: Path) -> None:
     """Read-only files and folders, then one rename into place (never over an existing one)."""
     for current, dirs, files in os.walk(stage, topdown=False):
         for name in files:
-            os.chmod(os.path.join(current, name), 0o444)
+            chmod_nofollow(Path(current, name), 0o444)
         for name in dirs:
-            os.chmod(os.path.join(current, name), 0o555)
+            chmod_nofollow(Path(current, name), 0o555)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise CaseError(f"{target} 已存在，不会覆盖。", f"{target} exists; it is never overwritten.")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from disputekit.archive.index_check import check_index
 from disputekit.archive.paths import (
     INDEX_FILE,
     LOCK_FILE,
@@ -24,10 +25,12 @@ from disputekit.archive.paths import (
     STAGING,
     all_versions,
     is_archive,
+    linked_entries,
     versions,
 )
 from disputekit.archive.record import read_manifest
 from disputekit.case import CASE_FILE, CasePaths, load_case_file, load_evidence
+from disputekit.collect.case_integrity import check_integrity
 from disputekit.errors import DisputekitError, InputFileError
 from disputekit.store.atomic import TEMP_PREFIX
 from disputekit.store.audit import AuditLog
@@ -63,6 +66,8 @@ class VerifyReport:
     files: int = 0
     bytes: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Not failures: what an older case never recorded (facts not anchored, no log head)."""
 
     @property
     def ok(self) -> bool:
@@ -71,10 +76,14 @@ class VerifyReport:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
+    def warn(self, path: str, message: str) -> None:
+        self.warnings.append(Problem(path, message))
+
     def to_json(self) -> dict[str, Any]:
         return {"target": str(self.target), "kind": self.kind, "ok": self.ok,
                 "files": self.files, "bytes": self.bytes,
-                "problems": [{"path": p.path, "message": p.message} for p in self.problems]}
+                "problems": [{"path": p.path, "message": p.message} for p in self.problems],
+                "warnings": [{"path": p.path, "message": p.message} for p in self.warnings]}
 
 
 def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyReport:
@@ -229,6 +238,9 @@ def verify_archive(root: Path, report: VerifyReport,
         seen.add(version.parent)
         verify_archived_case(version.parent, report,
                              version.parent.relative_to(root).as_posix() + "/", opts)
+    check_index(root, report)
+    for link in linked_entries(root):
+        report.add(link.relative_to(root).as_posix(), "a symbolic link (never followed)")
     # the index is derived; SQLite's own journal files next to it are not archive content
     known = {MARKER, INDEX_FILE, LOCK_FILE, STAGING, "stats.png",
              f"{INDEX_FILE}-journal", f"{INDEX_FILE}-wal", f"{INDEX_FILE}-shm"}
@@ -262,8 +274,16 @@ def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS) -> No
         if got[0] != path.parent.name + path.name:
             report.add(rel, f"content differs from its name (sha256 now {got[0]})")
     _check_references(paths, root, report)
-    for p in AuditLog(paths.audit).verify():
-        report.add(".disputekit/audit.jsonl", f"line {p.line}: {p.problem}")
+    found = check_integrity(paths)
+    for problem in found.problems:
+        where, _, what = problem.partition(": ")
+        report.add(where, what)
+    for orphan in found.orphans:
+        report.add(orphan, "no exhibit references this object (left by an interrupted add, "
+                           "or planted)")
+    for warning in found.warnings:
+        where, _, what = warning.partition(": ")
+        report.warn(where, what)
     _check_snapshots(paths, root, report)
 
 

@@ -43,6 +43,7 @@ from disputekit.assemble.renditions import digests, masked_renditions
 from disputekit.assemble.timeline import build_timeline
 from disputekit.assemble.video_images import VideoStills, prepare_video_stills
 from disputekit.case import Case, open_case
+from disputekit.collect.case_integrity import assert_intact
 from disputekit.draft.reason import Draft, draft_reason
 from disputekit.errors import BlockingFindings, VerificationFailed
 from disputekit.kinds import IMAGE_KINDS
@@ -204,6 +205,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
     case = open_case(case_dir)
     progress("检查证据…", "Checking the evidence…")
     verify_objects(case)
+    assert_intact(case.paths, "生成证据包", "build a dossier", lock=True)  # facts as add parsed
     if options.upload and not options.draft and not options.pdfa:
         from disputekit.review.decisions import approval_required, assert_fresh_approval
 

@@ -30,14 +30,14 @@ def _bound(value: str | None, option: str, end: bool = False) -> datetime | None
     """A --since/--until value; a bare date in --until includes that whole day."""
     if value is None:
         return None
-    try:
+    bare = re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", value.strip()) is not None
+    try:  # 9999-12-31 plus its day overflows
         moment = parse_time(value)
-    except ValueError:
+        return moment + timedelta(days=1) if end and bare else moment
+    except (ValueError, OverflowError):
         raise UsageError(f"{option} 的日期无法识别：{value!r}（应为 YYYY-MM-DD）。",
                          f"{option}: cannot read the date {value!r} (expected YYYY-MM-DD).",
                          ) from None
-    bare = re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", value.strip()) is not None
-    return moment + timedelta(days=1) if end and bare else moment
 
 
 @click.command("archive")

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from disputekit.case import Case, load_evidence, open_case, write_evidence
 from disputekit.collect.inspect import AnyFacts, inspect_file
@@ -16,6 +16,7 @@ from disputekit.errors import InputFileError, UsageError
 from disputekit.models.evidence import EvidenceItem, EvidenceList
 from disputekit.models.facts import PhotoFacts, TrackingFacts
 from disputekit.models.screen import OcrText
+from disputekit.store.anchors import facts_digests
 from disputekit.store.atomic import remove_stale_temps
 from disputekit.store.hashing import sha256_file
 from disputekit.store.lock import case_lock
@@ -61,7 +62,34 @@ def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor:
     missing = [item for item in evidence.items if item.id not in audited]
     if missing:
         case.audit.append(at, actor, "add", {"recovered": True, "exhibits": [
-            {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind} for i in missing]})
+            {**add_record(i), "added_at": i.added_at.isoformat(), "added_by": i.added_by}
+            for i in missing]})
+    _recover_marks(case, evidence, at, actor)
+
+
+def add_record(item: EvidenceItem) -> dict[str, Any]:
+    """What an ``add`` entry records of an exhibit: enough to replay it, and the digest of
+    each parsed facts field, so an edited fact is caught (``collect/replay.py``)."""
+    return {"id": item.id, "sha256": item.sha256, "size": item.size, "name": item.name,
+            "kind": item.kind, "caption": item.caption, "tag": item.tag,
+            "facts_sha256": facts_digests(item.facts)}
+
+
+def _recover_marks(case: Case, evidence: EvidenceList, at: datetime, actor: str) -> None:
+    """Marks written to evidence.json by a ``mark`` killed before its audit entry."""
+    from disputekit.collect.replay import replay
+
+    replayed = replay(case.audit.entries(), evidence).evidence
+    for item in evidence.items:
+        logged = replayed.by_id(item.id)
+        if logged is None or logged.marks == item.marks:
+            continue
+        gained = sorted(set(item.marks) - set(logged.marks))
+        lost = sorted(set(logged.marks) - set(item.marks))
+        for action, messages in (("mark", gained), ("unmark", lost)):
+            if messages:
+                case.audit.append(at, actor, action, {"exhibit": item.id, "messages": messages,
+                                                      "recovered": True})
 
 
 def _auto_tag(case: Case, facts: AnyFacts, tag: str | None) -> str | None:
@@ -137,9 +165,7 @@ def add_files(
             write_evidence(case.paths, EvidenceList(next_number=number, items=items))
             keep_screen_text(case, items[len(evidence.items):])
             case.audit.append(at, actor, "add", {"exhibits": [
-                {"id": i.id, "sha256": i.sha256, "name": i.name, "kind": i.kind}
-                for i in items[len(evidence.items):]
-            ]})
+                add_record(i) for i in items[len(evidence.items):]]})
     return outcomes
 
 

@@ -5,6 +5,10 @@ Decisions are audit entries (action ``approve`` / ``return``, details ``reviewer
 ``.disputekit/reviews/<state_hash>.json`` (its SHA-256 is its name), so ``review`` can say what
 changed since. An approval whose hash no longer matches the case is *stale*.
 
+A decision counts only from a log that verifies: ``approve``/``return`` refuse to append to
+a case that is not its audit log's replay, and ``assert_fresh_approval`` (the gate of the
+upload bundle and the archive) refuses such a case (exit 4) before reading its decisions.
+
 Whether building the upload bundle (and archiving) needs a fresh approval is a shop setting:
 ``DISPUTEKIT_REQUIRE_APPROVAL=1|0`` wins; else the nearest ``shop.toml`` above the case folder
 with ``[review] require_approval = true``.
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from disputekit.case import Case, open_case
+from disputekit.collect.case_integrity import assert_intact
 from disputekit.errors import BlockingFindings, DisputekitError, InputFileError, UsageError
 from disputekit.manifest import state_document, state_hash
 from disputekit.review.snapshots import StateDiff, diff_states, load_snapshot, save_snapshot
@@ -95,7 +100,9 @@ def state_of(case: Case, history: list[Decision] | None = None) -> ReviewState |
 def review_state(case_dir: Path) -> str | None:
     """The review state of a case folder as a string (used by ``queue``); None if unknown."""
     try:
-        state = state_of(open_case(case_dir))
+        case = open_case(case_dir)
+        assert_intact(case.paths, "读取复核状态", "read its review state")
+        state = state_of(case)
     except (DisputekitError, ValueError, OSError) as exc:
         log.warning("review state of %s unknown: %s", case_dir, exc)
         return None
@@ -146,6 +153,7 @@ def _decide(case_dir: Path, action: Action, by: str, comment: str | None, now: d
     paths = open_case(case_dir).paths
     with case_lock(paths.meta):
         case = open_case(case_dir)
+        assert_intact(paths, "记录复核决定", "record a decision")  # we hold the lock
         if action == "approve":
             _refuse_blocking(check_case(case, now=now, profile_path=profile_path))
         digest = save_snapshot(paths, state_document(case))
@@ -230,7 +238,8 @@ def assert_fresh_approval(case: Case, env: dict[str, str] | None = None, *,
     """
     if not approval_required(case.paths.root, env):
         return
-    history = decisions(case)
+    assert_intact(case.paths, "确认批准", "accept its approval", lock=True)  # a decision counts
+    history = decisions(case)  # only from a log that verifies
     state = state_of(case, history)
     if state == ReviewState.APPROVED:
         return

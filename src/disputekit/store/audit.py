@@ -3,6 +3,14 @@
 Each line is one JSON object: ``seq``, ``at``, ``actor``, ``action``, ``details``, ``prev``
 (the previous line's ``hash``; "0"*64 for the first) and ``hash`` = SHA-256 of the canonical
 JSON of the entry without ``hash``. Editing, removing or reordering any line breaks the chain.
+
+The chain alone cannot show that its *last* lines were removed, so every append also writes the
+log's head (``seq`` and ``hash`` of the last entry) to ``head`` beside it, atomically; ``verify``
+compares the two. (Someone who can write the folder can rewrite both: only an anchor outside
+the case — the archive index, a timestamp — catches that; see docs/security.md.)
+
+The log is never written through a symbolic link or a file with other hard links (a ``cp -al``
+backup would be appended too): ``append`` refuses them.
 """
 
 from __future__ import annotations
@@ -16,8 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from disputekit.errors import CaseError
+from disputekit.store.atomic import atomic_write_text
+from disputekit.store.nofollow import open_nofollow
 
 GENESIS = "0" * 64
+HEAD_FILE = "head"
 
 
 def canonical(obj: Any) -> bytes:
@@ -85,14 +96,30 @@ class AuditLog:
                 continue
         return 0, GENESIS
 
+    @property
+    def head_path(self) -> Path:
+        return self.path.with_name(HEAD_FILE)
+
+    def head(self) -> dict[str, Any] | None:
+        """``{"seq", "hash"}`` of the last entry as the last append wrote it; None if absent
+        or unreadable."""
+        try:
+            data = json.loads(self.head_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
     def _trim_torn_tail(self) -> None:
         if not self.path.exists():
             return
         data = self.path.read_bytes()
         if data and not data.endswith(b"\n"):
             keep = data.rfind(b"\n") + 1
-            with self.path.open("r+b") as handle:
-                handle.truncate(keep)
+            fd = open_nofollow(self.path, os.O_WRONLY)
+            try:
+                os.ftruncate(fd, keep)
+            finally:
+                os.close(fd)
 
     def append(self, at: datetime, actor: str, action: str, details: dict[str, Any]) -> str:
         """Append one entry (caller holds the case lock); returns its hash."""
@@ -109,11 +136,33 @@ class AuditLog:
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("ab") as handle:
+        fd = open_nofollow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        with os.fdopen(fd, "ab") as handle:
             handle.write(line.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
+        head = {"seq": entry["seq"], "hash": entry["hash"]}
+        atomic_write_text(self.head_path, json.dumps(head, sort_keys=True) + "\n")
         return str(entry["hash"])
+
+    def head_problems(self, entries: list[dict[str, Any]], required: bool) -> list[str]:
+        """Does the log still reach the head the last append recorded? A log *ahead* of its
+        head is a crash between the two writes (the next append fixes it); a log that stops
+        before the head, or differs at it, lost or rewrote lines. ``required``: the case was
+        made by a version that keeps the head."""
+        head = self.head()
+        if head is None:
+            return ["missing or unreadable (the log's last lines cannot be checked)"] \
+                if required else []
+        seq = head.get("seq")
+        if not isinstance(seq, int) or seq < 1:
+            return ["damaged"]
+        if seq > len(entries):
+            return [f"the log ends at entry {len(entries)} but the head records entry {seq}: "
+                    "lines were removed from the end"]
+        if entries[seq - 1].get("hash") != head.get("hash"):
+            return [f"entry {seq} differs from the one the head records: the log was rewritten"]
+        return []
 
     def verify(self) -> list[AuditProblem]:
         """Every problem in the chain; empty when intact."""

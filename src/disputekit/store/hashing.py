@@ -23,13 +23,18 @@ def sha256_file(path: Path) -> tuple[str, int]:
 
 def copy_hashing(source: Path, dst: BinaryIO) -> tuple[str, int]:
     """Copy ``source`` into the open ``dst`` while hashing it; fsync; (hex digest, size)."""
+    with source.open("rb") as src:
+        return copy_stream_hashing(src, dst)
+
+
+def copy_stream_hashing(src: BinaryIO, dst: BinaryIO) -> tuple[str, int]:
+    """Copy an open source into ``dst`` while hashing it; fsync; (hex digest, size)."""
     digest = hashlib.sha256()
     size = 0
-    with source.open("rb") as src:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
+    while chunk := src.read(CHUNK):
+        digest.update(chunk)
+        dst.write(chunk)
+        size += len(chunk)
     dst.flush()
     os.fsync(dst.fileno())
     return digest.hexdigest(), size

@@ -33,13 +33,14 @@ def archive_lines(result: ArchiveResult) -> list[str]:
 
 def verify_lines(report: VerifyReport) -> list[str]:
     size = f"{report.bytes / 1e6:.1f} MB"
+    warnings = [f"  ! {printable(str(p))}" for p in report.warnings]
     if report.ok:
         return [pick(f"完好：{report.target}（{report.files} 个文件，{size}）",
-                     f"Intact: {report.target} ({report.files} files, {size})")]
+                     f"Intact: {report.target} ({report.files} files, {size})"), *warnings]
     lines = [pick(f"校验失败：{report.target} 有 {len(report.problems)} 处问题",
                   f"Verification failed: {report.target} has {len(report.problems)} problem(s)")]
-    lines += [f"  ✘ {p}" for p in report.problems]
-    return lines
+    lines += [f"  ✘ {printable(str(p))}" for p in report.problems]  # values from edited files
+    return lines + warnings
 
 
 def hit_line(row: dict[str, Any]) -> str:
