@@ -57,6 +57,7 @@ hard part (telling phones from order ids and waybills) is context that no phone 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -487,6 +488,13 @@ def apply_spans(text: str, spans: Iterable[PiiSpan]) -> str:
 
 def mask_text(text: str, *, kinds: Iterable[PiiKind] = ALL_KINDS) -> str:
     """``text`` with every span of ``kinds`` replaced (idempotent)."""
+    return _masked(text, frozenset(kinds))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _masked(text: str, kinds: frozenset[PiiKind]) -> str:
+    """Cached: a build masks the same strings when it measures and when it draws, in both
+    editions (profiled: 28,000 calls for 7,000 strings of a 2,000-message chat)."""
     return apply_spans(text, find_pii(text, kinds=kinds))
 
 
