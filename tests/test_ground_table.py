@@ -18,15 +18,13 @@ import pytest
 from click.testing import CliRunner
 
 from casekit import NOW, RECIPES, SAMPLES
-from disputekit.case import init_case
-from disputekit.collect.evidence_ops import add_files, mark_messages
-from disputekit.models.case import CaseFile
 from disputekit.assemble.build import build_dossier
-from disputekit.case import open_case
+from disputekit.case import init_case, open_case
 from disputekit.cli.main import cli
+from disputekit.collect.evidence_ops import add_files, mark_messages
 from disputekit.errors import BlockingFindings
 from disputekit.models.build import BuildOptions
-from disputekit.models.case import GROUND_IDS
+from disputekit.models.case import GROUND_IDS, CaseFile
 from disputekit.profiles.load import load_profile
 from disputekit.validate.check import check_case, context_for
 from disputekit.validate.facts import established_facts
@@ -58,6 +56,8 @@ SCENARIOS: dict[str, tuple[str, Variant | None]] = {
     "A-requested-before-signing": ("signed-not-received",
                                    lambda root: edit_case(root, requested_at="2025-04-18 09:00",
                                                           state_since="2025-04-18 09:00")),
+    "A-receipt-confirmed": ("signed-not-received",
+                            lambda root: edit_case(root, confirmed_at="2025-04-19 21:00")),
     "A-after-the-window": ("signed-not-received",
                            lambda root: edit_case(root, requested_at="2025-04-27 10:00",
                                                   state_since="2025-04-27 10:00", deadline="2025-05-02 10:00")),
@@ -67,6 +67,7 @@ EXPECTED_FITS = {
     "B": {"goods_signed", "returned_item_not_ours"},
     "B-without-serials": {"goods_signed"},
     "A-requested-before-signing": set(),
+    "A-receipt-confirmed": {"goods_signed", "receipt_confirmed"},
     "A-after-the-window": {"goods_signed", "beyond_7day_window"},
 }
 LATER = {"A-after-the-window": "2025-04-28T09:00:00+08:00"}
@@ -110,7 +111,7 @@ def now_of(name: str) -> str:
 
 
 def draft_exit(root: Path, ground: str, now: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--lang", "zh", "draft", str(root), "--ground", ground, "--now", now,
+    result = CliRunner().invoke(cli, ["--lang", "en", "draft", str(root), "--ground", ground, "--now", now,
                                       "--case-lang", "zh"], catch_exceptions=False)
     return result.exit_code, result.stdout
 

@@ -126,3 +126,29 @@ def test_json() -> None:
         "blocking": [f.to_json("en") for f in by_id["goods_signed"].blocking],
     }
     assert [b["rule"] for b in data["blocking"]] == ["grounds.evidence-present", "grounds.facts-established"]
+
+
+def test_the_defences_need_their_tagged_evidence() -> None:
+    """Issue 11 §6: quality claim, not-as-described, refused delivery, receipt confirmed."""
+    from disputekit.models.facts import TrackingStatus
+    from rulekit import document, event, photo, screenshot, tracking
+
+    refused = tracking(signed_at=None, signer=None, final_status=TrackingStatus.RETURNED, events=[
+        event("2025-04-16 17:32", TrackingStatus.COLLECTED, "【义乌】已揽收"),
+        event("2025-04-18 14:05", TrackingStatus.REFUSED, "收件人拒收"),
+        event("2025-04-19 09:00", TrackingStatus.RETURNED, "退回寄件人")])
+    evidence = [item(1, chat()), item(2, refused, tag="shipment"), item(3, screenshot(), tag="listing"),
+                item(4, document(), tag="certificate"), item(5, photo("2025-04-16 14:40"), tag="before_shipment")]
+    facts = case(signed_at=None, order_status="shipped", confirmed_at=None)
+    by_id = fits_of(fit_grounds(memory_case(facts, evidence), now=NOW))
+    assert {g for g in ("refused_delivery", "quality_claim_defence", "description_match_defence")
+            if by_id[g].fits} == {"refused_delivery", "quality_claim_defence", "description_match_defence"}
+    refused_fact = next(f for f in by_id["refused_delivery"].facts if f.id == "delivery_refused")
+    assert (refused_fact.exhibits, refused_fact.locator) == (("E2",), "event 2")
+    assert by_id["receipt_confirmed"].status == "unverified"
+    confirmed = fits_of(fit_grounds(memory_case(case(confirmed_at=t("2025-04-19 21:00")), signed_evidence()),
+                                    now=NOW))["receipt_confirmed"]
+    assert confirmed.status == "fits"
+    late = fits_of(fit_grounds(memory_case(case(confirmed_at=t("2025-04-20 11:00")), signed_evidence()),
+                               now=NOW))["receipt_confirmed"]
+    assert late.status == "unverified"  # confirmed after the request: not this defence

@@ -104,6 +104,9 @@ class CaseFile(BaseModel):
     agent: str | None = None
     lang: Literal["zh", "en"] = "zh"
     gift_value: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    confirmed_at: datetime | None = Field(
+        default=None, description="when the buyer confirmed receipt (确认收货), from the order page"
+    )
     shipping_fee: Decimal | None = Field(
         default=None, ge=0, max_digits=10, decimal_places=2,
         description="outbound freight the shop paid for a free-shipping order (运费)",
@@ -121,7 +124,7 @@ class CaseFile(BaseModel):
 
     _times = field_validator(
         "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",
-        "deadline", mode="before",
+        "deadline", "confirmed_at", mode="before",
     )(_aware)
 
     @field_validator("buyer", "seller", "item_title", "buyer_claim", "agent", "serial_shipped",

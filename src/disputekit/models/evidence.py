@@ -22,11 +22,12 @@ Tag = Literal[
     "listing",  # listing page / snapshot
     "agreement",  # proof of an agreement with the buyer
     "custom_order",  # the buyer's customisation request (made-to-order goods)
+    "certificate",  # 合格证, purchase invoice, inspection report (quality claims)
     "other",
 ]
 TAGS: tuple[str, ...] = (
     "shipment", "return", "before_shipment", "returned_item", "listing", "agreement", "custom_order",
-    "other",
+    "certificate", "other",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from disputekit.models.facts import TrackingStatus
 from disputekit.validate.fact_model import EstablishedFact, fact
 from disputekit.validate.facts import (
     SIGNED,
@@ -12,6 +13,7 @@ from disputekit.validate.facts import (
     en_time,
     ids,
     marked_buyer_messages,
+    matching_shipments,
     shorten,
     words,
     zh_time,
@@ -211,3 +213,52 @@ def agreement(ctx: RuleContext) -> EstablishedFact | None:
     if not hits:
         return None
     return _quote_fact("agreement", hits[-1], "买家同意", "the buyer agreed", "agreement_quote")
+
+
+@fact("listing_snapshot", zh="下单时的商品页面/快照（本店标注）", en="The listing or order snapshot as sold (tagged by the shop)",
+      how_zh="添加下单时的商品页面或订单快照截图（--tag listing）",
+      how_en="add the listing or order snapshot as sold (--tag listing)", source="S1 第73、77条")
+def listing_snapshot(ctx: RuleContext) -> EstablishedFact | None:
+    found = [e for e in ctx.exhibits if e.item.tag == "listing" and e.facts.kind in ("screenshot", "photo", "document")]
+    if not found:
+        return None
+    return EstablishedFact("listing_snapshot", "商品页面/订单快照", "listing/order snapshot", ids(found), None,
+                           "listing (tagged)")
+
+
+@fact("quality_documents", zh="合格证、进货凭证或检测报告", en="Certificate of conformity, purchase invoice or inspection report",
+      how_zh="添加合格证、进货发票/经销凭证或检测报告（--tag certificate）",
+      how_en="add the certificate, purchase invoice or inspection report (--tag certificate)", source="S1 第66条")
+def quality_documents(ctx: RuleContext) -> EstablishedFact | None:
+    found = [e for e in ctx.exhibits if e.item.tag == "certificate" and e.facts.kind in ("screenshot", "photo", "document")]
+    if not found:
+        return None
+    return EstablishedFact("quality_documents", "合格证/进货凭证/检测报告", "certificate/invoice/inspection report",
+                           ids(found), None, "certificate (tagged)")
+
+
+@fact("delivery_refused", zh="物流显示买家拒收", en="Tracking shows the buyer refused the parcel",
+      how_zh="添加显示“拒收”的发货物流记录（--tag shipment）", how_en="add shipment tracking showing the refusal (--tag shipment)",
+      source="S1 第39、40条")
+def delivery_refused(ctx: RuleContext) -> EstablishedFact | None:
+    for e, f in matching_shipments(ctx):
+        hit = next(((i, ev) for i, ev in enumerate(f.events, 1) if ev.status == TrackingStatus.REFUSED), None)
+        if hit is not None:
+            number, ev = hit
+            return EstablishedFact("delivery_refused", f"物流显示于{zh_time(ev.time)}拒收", f"tracking shows it refused at {en_time(ev.time)}",
+                                   (e.id,), f"event {number}", "tracking", {"refused_at": zh_time(ev.time)},
+                                   {"refused_at": en_time(ev.time)})
+    return None
+
+
+@fact("receipt_confirmed", zh="买家在申请前已确认收货", en="The buyer confirmed receipt before the request",
+      how_zh="在 case.toml 填写 confirmed_at（订单页显示的确认收货时间），并添加订单页截图",
+      how_en="set confirmed_at in case.toml (the confirmation time on the order page) and add the order page screenshot",
+      source="S1 第76条")
+def receipt_confirmed(ctx: RuleContext) -> EstablishedFact | None:
+    at = ctx.case.confirmed_at
+    if at is None or at >= ctx.case.requested_at:
+        return None
+    return EstablishedFact("receipt_confirmed", f"买家于{zh_time(at)}确认收货", f"the buyer confirmed receipt at {en_time(at)}",
+                           (), "case.toml confirmed_at", "case.toml", {"confirmed_at": zh_time(at)},
+                           {"confirmed_at": en_time(at)})
