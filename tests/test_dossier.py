@@ -153,6 +153,26 @@ def test_english_dossier(case_a: Path, tmp_path: Path) -> None:
     reader = PdfReader(result.dossier)
     assert outline_titles(reader)[:2] == ["Refund dispute dossier (internal review edition)", "Summary"]
     assert "Page 1 of" in reader.pages[0].extract_text()
+    text = "\n".join(page.extract_text() for page in reader.pages[:6])
+    # Lines break between words: every word of the index's kind column and the cover stays whole.
+    for word in ("Screenshot", "Tracking", "record", "delivered", "Refund", "requested"):
+        assert word in text, word
+    assert "Screensh\n" not in text and "Screensh ot" not in text
+
+
+def test_one_language_per_build(case_a: Path, tmp_path: Path) -> None:
+    """--lang decides the review edition, the submission and the upload bundle together: an
+    English build after a Chinese one rewrites all three (no dossier.en.pdf beside them)."""
+    now, out = NOW["signed-not-received"], tmp_path / "out"
+    build_dossier(case_a, BuildOptions(now=now, out_dir=out, jobs=1))
+    assert "您好" in (out / "upload/reason.txt").read_text("utf-8")
+    result = build_dossier(case_a, BuildOptions(now=now, out_dir=out, lang="en", jobs=1))
+    assert sorted(p.name for p in out.iterdir()) == ["dossier.pdf", "submission.pdf", "upload"]
+    assert json.loads((out / "upload/bundle.json").read_text("utf-8"))["lang"] == "en"
+    reason = (out / "upload/reason.txt").read_text("utf-8")
+    assert "您好" not in reason and reason.startswith("Signed for at")
+    for pdf in (result.dossier, result.submission):
+        assert str(PdfReader(pdf).metadata.title).startswith("Refund dispute")  # type: ignore[union-attr]
 
 
 def test_blocking_refuses_without_draft_and_writes_nothing(tmp_path: Path) -> None:
