@@ -172,10 +172,9 @@ def test_removing_the_last_decision_is_caught_and_the_gate_refuses(case: Path) -
 def test_emptied_or_deleted_log_and_deleted_evidence_list(case: Path) -> None:
     paths = CasePaths(case)
     paths.audit.write_bytes(b"")
-    assert ".disputekit/audit.jsonl: the audit log is empty (a case always starts with init)" \
-        in problems(case)
+    assert ".disputekit/audit.jsonl: empty (every write is in the log)" in problems(case)
     paths.audit.unlink()
-    assert problems(case) == [".disputekit/audit.jsonl: missing (a case always has its log)"]
+    assert problems(case) == [".disputekit/audit.jsonl: missing (every write is in the log)"]
 
 
 def test_deleted_evidence_list(case: Path) -> None:
@@ -321,3 +320,17 @@ def test_audit_append_refuses_a_hard_linked_log(case: Path, tmp_path: Path) -> N
         AuditLog(paths.audit).append(T0, "x", "init", {})
     assert err.value.en == f"{paths.audit} is a file with 2 hard links; disputekit never " \
                            "writes through one."
+
+
+def test_a_hand_written_case_without_init_keeps_its_head_required(case: Path,
+                                                                  tmp_path: Path) -> None:
+    entries = audit_lines(case)[1:]  # case.toml written by hand: the log starts with add
+    write_chain(case, entries)
+    assert problems(case) == []
+    (CasePaths(case).meta / "head").unlink()
+    assert problems(case) == [".disputekit/head: missing or unreadable (the log's last lines "
+                              "cannot be checked)"]
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "case.toml").write_bytes((case / "case.toml").read_bytes())
+    assert problems(bare) == []  # nothing written yet: no log needed

@@ -34,14 +34,17 @@ def check_integrity(paths: CasePaths) -> Integrity:
     out = Integrity()
     out.problems += _link_problems(paths)
     audit = AuditLog(paths.audit)
-    if not paths.audit.is_file():
-        out.problems.append(".disputekit/audit.jsonl: missing (a case always has its log)")
+    written = paths.evidence.is_file() or audit.head_path.is_file() or _has_objects(paths)
+    if not paths.audit.is_file() and written:
+        out.problems.append(".disputekit/audit.jsonl: missing (every write is in the log)")
         return out
     out.problems += [f".disputekit/audit.jsonl: line {p.line}: {p.problem}"
                      for p in audit.verify()]
     try:
         entries = audit.entries()
-        if not paths.evidence.is_file():
+        if not entries and written:
+            out.problems.append(".disputekit/audit.jsonl: empty (every write is in the log)")
+        if entries and not paths.evidence.is_file():
             out.problems.append(".disputekit/evidence.json: missing")
         recorded = load_evidence(paths.evidence)
     except DisputekitError as exc:
@@ -61,6 +64,10 @@ def check_integrity(paths: CasePaths) -> Integrity:
                      for d in differences(replayed.evidence, recorded)]
     out.orphans = _orphans(paths, {i.sha256 for i in replayed.evidence.items})
     return out
+
+
+def _has_objects(paths: CasePaths) -> bool:
+    return paths.objects.is_dir() and any(paths.objects.glob("??/*"))
 
 
 def _link_problems(paths: CasePaths) -> list[str]:

@@ -172,13 +172,7 @@ def replay(entries: list[Entry], recorded: EvidenceList) -> Replayed:
     ctx = _AddContext(recorded, [], [], {})
     table = {**REDUCERS, "add": _reduce_add(ctx)}
     out = Replayed(EvidenceList())
-    if not entries:
-        out.problems.append("the audit log is empty (a case always starts with init)")
-        return out
-    if entries[0].get("action") != "init":
-        out.problems.append("entry 1 is not init (lines removed from the start?)")
-    log = _details(entries[0]).get("log")
-    out.log_format = log if isinstance(log, int) else 1
+    out.log_format = _log_format(entries)
     evidence = EvidenceList()
     for number, entry in enumerate(entries, start=1):
         if entry.get("seq") != number:
@@ -199,6 +193,19 @@ def replay(entries: list[Entry], recorded: EvidenceList) -> Replayed:
     out.absent += ctx.absent
     out.warnings += _unanchored_warnings(ctx.unanchored, out.log_format)
     return out
+
+
+def _log_format(entries: list[Entry]) -> int:
+    """``init``'s ``log`` (a case.toml written by hand has no init); else 2 when an ``add``
+    anchored facts (written by this version), else 1 (an older case)."""
+    if entries and entries[0].get("action") == "init":
+        log = _details(entries[0]).get("log")
+        if isinstance(log, int):
+            return log
+    anchored = any(isinstance(r, dict) and "facts_sha256" in r
+                   for e in entries if e.get("action") == "add"
+                   for r in _details(e).get("exhibits") or [])
+    return LOG_FORMAT if anchored else 1
 
 
 def _unanchored_warnings(unanchored: dict[str, set[str]], log_format: int) -> list[str]:
