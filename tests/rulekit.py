@@ -193,7 +193,8 @@ def item(number: int, facts: Facts, *, tag: str | None = None, caption: str | No
          marks: Iterable[int] = ()) -> EvidenceItem:
     """Exhibit ``E<number>`` wrapping ``facts``; the hash is derived from the id."""
     names = {"chat": "chat.txt", "tracking": "tracking.json", "photo": f"photo{number}.jpg",
-             "screenshot": f"shot{number}.png", "document": f"doc{number}.pdf"}
+             "screenshot": f"shot{number}.png", "document": f"doc{number}.pdf",
+             "video": f"video{number}.mp4"}
     return EvidenceItem(
         id=f"E{number}", kind=facts.kind, name=names[facts.kind],
         sha256=hashlib.sha256(f"E{number}".encode()).hexdigest(), size=1000 + number,

@@ -78,3 +78,22 @@ def _one(item: EvidenceItem, source: Path, work: Path, out: VideoStills) -> None
             continue
         _save(frame.image, work / f"{item.id}-at-{seconds:g}.jpg", frame_key(item.id, seconds),
               out)
+
+
+def video_still(source: Path, at: float | None, side: int, duration: float | None = None) -> object:
+    """The still a video offers the upload form: the frame at ``at`` (the first marked one),
+    else a contact sheet of keyframes; longest side ≤ ``side``. Raises ValueError with a
+    bilingual message when nothing can be decoded."""
+    from disputekit.collect.parse.imageio import fit
+    from disputekit.collect.parse.video import VideoUnreadable
+    from disputekit.collect.video_frames import FrameTimeError, contact_sheet, frame_at, keyframes
+
+    try:
+        if at is not None:
+            return fit(frame_at(source, at, side=side).image, side)
+        frames = keyframes(source, SHEET_FRAMES, duration=duration)
+    except (FrameTimeError, VideoUnreadable) as exc:
+        raise ValueError(exc.zh, exc.en) from None
+    if not frames:
+        raise ValueError("视频画面无法解码", "No frame of the video can be decoded")
+    return fit(contact_sheet(frames, columns=SHEET_COLUMNS), side)
