@@ -334,3 +334,34 @@ def test_a_hand_written_case_without_init_keeps_its_head_required(case: Path,
     bare.mkdir()
     (bare / "case.toml").write_bytes((case / "case.toml").read_bytes())
     assert problems(bare) == []  # nothing written yet: no log needed
+
+
+def test_writes_refuse_symlinked_folders(case: Path, tmp_path: Path) -> None:
+    """objects/xx, reviews and out as links to somewhere else: nothing is written there."""
+    from disputekit.collect.evidence_ops import add_files
+
+    paths = CasePaths(case)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    reviews = paths.meta / "reviews"
+    reviews.symlink_to(elsewhere)
+    with pytest.raises(VerificationFailed) as verr:
+        approve(case, "王组长", "ok", T0)
+    assert ".disputekit/reviews: a symbolic link (never followed)" in verr.value.en
+    from disputekit.review.snapshots import save_snapshot
+
+    with pytest.raises(InputFileError) as err:
+        save_snapshot(paths, {"x": 1})
+    assert err.value.en == f"{reviews} is a symbolic link; disputekit never writes through one."
+    reviews.unlink()
+    photo = tmp_path / "new.jpg"
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(photo)
+    import hashlib
+
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    (paths.objects / digest[:2]).symlink_to(elsewhere)
+    with pytest.raises(InputFileError):
+        add_files(case, [photo], at=T0, actor="tester")
+    assert list(elsewhere.iterdir()) == []

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from disputekit.store.nofollow import refuse_symlinked_dir
+
 TEMP_PREFIX = ".dk-tmp-"
 
 
@@ -28,7 +30,13 @@ def fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: int = 0o644) -> Iterator[IO[bytes]]:
-    """Yield a binary file; on success it replaces ``path`` atomically, else it vanishes."""
+    """Yield a binary file; on success it replaces ``path`` atomically, else it vanishes.
+
+    A symbolic link as the folder (``out``, ``reviews``, ``objects/ab``…) or its parent is
+    refused: the write would land outside the case or archive. (``path`` itself being a link
+    is harmless: the rename replaces the link, not its target.)"""
+    refuse_symlinked_dir(path.parent)
+    refuse_symlinked_dir(path.parent.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     tmp = Path(tmp_name)

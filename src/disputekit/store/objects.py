@@ -11,6 +11,7 @@ from pathlib import Path
 
 from disputekit.store.atomic import TEMP_PREFIX, fsync_dir
 from disputekit.store.hashing import copy_hashing, sha256_file
+from disputekit.store.nofollow import refuse_symlinked_dir
 
 READ_ONLY = 0o444
 
@@ -33,7 +34,10 @@ class ObjectStore:
         return self.path_for(sha256).is_file()
 
     def put(self, source: Path) -> StoredObject:
-        """Copy ``source`` in while hashing it; the object appears only when complete."""
+        """Copy ``source`` in while hashing it; the object appears only when complete. A
+        symlinked ``objects`` (or its ``ab`` folder, or ``.disputekit``) is refused."""
+        for folder in (self.root.parent, self.root):
+            refuse_symlinked_dir(folder)
         self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
         tmp = Path(tmp_name)
@@ -43,6 +47,7 @@ class ObjectStore:
             if target.is_file():
                 tmp.unlink()
                 return StoredObject(digest, size, existed=True)
+            refuse_symlinked_dir(target.parent)
             target.parent.mkdir(exist_ok=True)
             os.chmod(tmp, READ_ONLY)
             os.replace(tmp, target)
