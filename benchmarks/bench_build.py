@@ -54,22 +54,26 @@ def make_chat(path: Path, count: int) -> None:
 
 
 def make_case(root: Path, photos: int) -> tuple[Path, list[Path]]:
+    from disputekit.case import init_case, load_case_file
     from disputekit.clock import parse_time
     from disputekit.collect.evidence_ops import add_files
 
     case = root / "case"
-    case.mkdir()
-    (case / "case.toml").write_bytes((SAMPLE / "case.toml").read_bytes())
+    init_case(case, load_case_file(SAMPLE / "case.toml"), at=parse_time("2025-04-20T10:05:00+08:00"),
+              actor="bench")  # as `disputekit init` does: the audit log starts with init
     media = root / "media"
-    media.mkdir()
+    media.mkdir(exist_ok=True)
     jpegs = []
     for n in range(photos):
         jpegs.append(media / f"IMG_{n:04d}.jpg")
-        make_photo(jpegs[-1], n)
+        if not jpegs[-1].exists():  # photos kept by --keep are reused (generating is slow)
+            make_photo(jpegs[-1], n)
     shots = []
     for n in range(5):
         shots.append(media / f"shot_{n}.png")
         Image.new("RGB", (1080, 2340), (250, 250, 250 - n)).save(shots[-1])
+    if photos < len(list(media.glob("IMG_*.jpg"))):
+        raise SystemExit(f"{media} holds more photos than --photos {photos}")
     make_chat(media / "chat.txt", 2000)
     now = parse_time("2025-04-21T09:00:00+08:00")
     add_files(case, [media / "chat.txt", SAMPLE / "tracking.json", *shots], at=now, actor="bench")
@@ -119,7 +123,7 @@ def measure(root: Path, photos: int, runs: int, upload: bool) -> dict[str, float
     t0 = time.perf_counter()
     if (root / "case").is_dir():  # --keep of an earlier run: reuse the generated case
         case, jpegs = root / "case", sorted((root / "media").glob("IMG_*.jpg"))
-    else:
+    else:  # (a kept media folder without its case: the case is made anew from those photos)
         case, jpegs = make_case(root, photos)
     print(f"generated case with {photos} photos in {time.perf_counter() - t0:.1f} s "
           f"({sum(p.stat().st_size for p in jpegs) / len(jpegs) / 1e6:.2f} MB per JPEG)", flush=True)
