@@ -1,4 +1,5 @@
-"""Render the sample dossiers' first pages and an exhibit page to PNG in docs/reference/.
+"""Render the sample dossiers' first pages and an exhibit page to PNG in docs/reference/, and
+the first pages of the submission edition (``*.submission.p1.png`` …).
 
 Needs pdftoppm (Debian poppler-utils). Run: python tools/render_reference.py
 """
@@ -19,6 +20,7 @@ from disputekit.assemble.build import build_dossier  # noqa: E402
 from disputekit.models.build import BuildOptions  # noqa: E402
 
 PAGES = {"signed-not-received": [1, 2, 3, 5, 7], "returned-not-ours": [1, 2]}
+SUBMISSION_PAGES = [1, 2]
 
 
 def main() -> None:
@@ -28,12 +30,18 @@ def main() -> None:
         for name, pages in PAGES.items():
             for lang in ("zh", "en"):
                 case = sample_case(name, Path(tmp) / f"{name}-{lang}")
-                pdf = build_dossier(case, BuildOptions(now=NOW[name], lang=lang, upload=False)).dossier
+                result = build_dossier(case, BuildOptions(now=NOW[name], lang=lang, upload=False))
+                assert result.submission is not None
                 for page in pages if lang == "zh" else pages[:1]:
-                    prefix = out / f"{name}.{lang}.p{page}"
-                    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page),
-                                    "-l", str(page), str(pdf), str(prefix)], check=True)
-                    print(f"{prefix}.png")
+                    render(result.dossier, page, out / f"{name}.{lang}.p{page}")
+                for page in SUBMISSION_PAGES if lang == "zh" else SUBMISSION_PAGES[:1]:
+                    render(result.submission, page, out / f"{name}.{lang}.submission.p{page}")
+
+
+def render(pdf: Path, page: int, prefix: Path) -> None:
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page),
+                    "-l", str(page), str(pdf), str(prefix)], check=True)
+    print(f"{prefix}.png")
 
 
 if __name__ == "__main__":
