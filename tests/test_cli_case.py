@@ -57,7 +57,7 @@ def test_init_rejects_bad_time_in_chinese(tmp_path: Path, monkeypatch: pytest.Mo
     args = [a if a != "2025-04-20 10:02" else "yesterday" for a in INIT]
     result = run(*args, lang="zh")
     assert result.exit_code == 2
-    assert result.output == "错误：--requested-at 的时间格式无法识别：'yesterday'（应为 YYYY-MM-DD HH:MM）。\n"
+    assert result.output == "错误：--requested-at 的值“yesterday”无法识别：应为日期和时间（北京时间）。示例：2025-04-20 10:02\n"
     assert not (tmp_path / "CASE").exists()
 
 
@@ -184,7 +184,7 @@ def test_case_toml_hand_written_errors_name_the_field(tmp_path: Path) -> None:
     (case / "case.toml").write_text('order_id = "1"\nrefund_id = "2"\nbuyer = "b"\nseller = "s"\namount = -1\nrequested_at = "2025-04-20 10:00"\ncolour = "red"\n', "utf-8")
     result = run("list", str(case))
     assert result.exit_code == 5
-    assert f"{case / 'case.toml'}: amount → Input should be greater than or equal to 0" in result.output
+    assert f"{case / 'case.toml'}: amount: cannot read '-1' (must not be negative); e.g. 128.50" in result.output
     assert f"{case / 'case.toml'}: colour → Extra inputs are not permitted" in result.output
 
 

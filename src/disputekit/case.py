@@ -14,12 +14,14 @@ import tomli_w
 from pydantic import ValidationError
 
 from disputekit.errors import CaseError, UsageError
+from disputekit.i18n import pick
 from disputekit.models.case import CaseFile
 from disputekit.models.evidence import EvidenceList
 from disputekit.store.anchors import LOG_FORMAT
 from disputekit.store.atomic import atomic_write_bytes, atomic_write_text
 from disputekit.store.audit import AuditLog
 from disputekit.store.objects import ObjectStore
+from disputekit.values import ValueProblem
 
 CASE_FILE = "case.toml"
 META_DIR = ".disputekit"
@@ -30,6 +32,10 @@ def format_validation(error: ValidationError, source: str) -> str:
     lines = []
     for problem in error.errors():
         where = ".".join(str(part) for part in problem["loc"]) or "(root)"
+        typed = problem.get("ctx", {}).get("error")
+        if isinstance(typed, ValueProblem):  # names field, value and a working example
+            lines.append(f"{source}: {pick(typed.zh, typed.en)}")
+            continue
         lines.append(f"{source}: {where} → {problem['msg']}")
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -19,7 +19,6 @@ from disputekit.cli.options import (
 )
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
-from disputekit.clock import parse_time
 from disputekit.errors import UsageError
 from disputekit.i18n import pick
 from disputekit.kinds import label as kind_label
@@ -33,16 +32,42 @@ from disputekit.text.printable import printable
 # use it, so `list` loads none of it (benchmarks/bench_startup.py).
 
 
-def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
-    if value is None:
-        return None
+TIME_OPTIONS = ("requested_at", "ordered_at", "paid_at", "shipped_at", "signed_at",
+                "state_since", "deadline")
+
+
+def _typed(data: dict[str, object], reference: datetime) -> dict[str, object]:
+    """Amount and times as agents type them (values.py); a time without a year takes the year
+    of --requested-at (else of now), and says so on stderr."""
+    from disputekit.values import ValueProblem, parse_amount, parse_typed_time
+
+    out = dict(data)
     try:
-        return parse_time(value)
-    except ValueError:
-        raise UsageError(
-            f"{option} 的时间格式无法识别：{value!r}（应为 YYYY-MM-DD HH:MM）。",
-            f"{option}: cannot read the time {value!r} (expected YYYY-MM-DD HH:MM).",
-        ) from None
+        out["amount"] = parse_amount(out["amount"], "--amount")
+        anchor = parse_typed_time(str(out["requested_at"]), "--requested-at",
+                                  year=reference.year).at
+        for key in TIME_OPTIONS:
+            if key in out:
+                option = "--" + key.replace("_", "-")
+                typed = parse_typed_time(str(out[key]), option, year=anchor.year)
+                if typed.year_assumed:
+                    click.echo(pick(f"注意：{option} 没有年份，按 {typed.year_assumed} 年计。",
+                                    f"Note: {option} has no year; taken as {typed.year_assumed}."),
+                               err=True)
+                out[key] = typed.at
+    except ValueProblem as exc:
+        raise UsageError(exc.zh, exc.en) from None
+    return out
+
+
+def _shipments(data: dict[str, object]) -> dict[str, object]:
+    out = dict(data)
+    for table, keys in (("shipment", ("waybill", "courier")),
+                        ("return_shipment", ("return_waybill", "return_courier"))):
+        found = {key.removeprefix("return_"): out.pop(key) for key in keys if key in out}
+        if found:
+            out[table] = found
+    return out
 
 
 @click.command("init")
@@ -52,24 +77,33 @@ def _time(value: str | None, option: str):  # type: ignore[no-untyped-def]
 @click.option("--refund-id", required=True, help="Refund number (退款编号).")
 @click.option("--buyer", required=True, help="Buyer's nickname (买家昵称), as in the chat.")
 @click.option("--seller", required=True, help="Shop/seller nickname; sub-accounts 店铺：客服 match it.")
-@click.option("--amount", required=True, type=Decimal, help="Refund amount in CNY, e.g. 128.50.")
+@click.option("--amount", required=True, help="Refund amount in CNY, e.g. 128.50, ¥12, 12元, 1,280.00.")
 @click.option("--refund-type", type=click.Choice([t.value for t in RefundType]), default="refund_only", help="仅退款 refund_only or 退货退款 return_and_refund.")
+@click.option("--refund-phase", type=click.Choice(["onsale", "aftersale"]), default=None, help="售中 onsale or 售后 aftersale (required for Tmall).")
 @click.option("--state", type=click.Choice([s.value for s in RefundState]), default="waiting_seller_agree", help="Current refund state.")
 @click.option("--order-status", type=click.Choice([s.value for s in OrderStatus]), default=None, help="Trade status behind the refund.")
-@click.option("--requested-at", required=True, help="When the buyer applied (YYYY-MM-DD HH:MM, China time).")
+@click.option("--requested-at", required=True, help="When the buyer applied (2025-04-20 10:02, 2025年4月20日 10:02…; China time).")
+@click.option("--ordered-at", default=None, help="When the order was placed.")
+@click.option("--paid-at", default=None, help="When the buyer paid.")
 @click.option("--shipped-at", default=None, help="When the seller shipped.")
 @click.option("--signed-at", default=None, help="When the parcel was signed for.")
 @click.option("--state-since", default=None, help="When the refund entered its current state.")
 @click.option("--deadline", default=None, help="The platform's countdown deadline (千牛), always wins.")
 @click.option("--waybill", default=None, help="Waybill number of the seller's shipment.")
 @click.option("--courier", default=None, help="Courier of the shipment (code or name, e.g. zhongtong/中通).")
+@click.option("--return-waybill", default=None, help="Waybill number of the buyer's return.")
+@click.option("--return-courier", default=None, help="Courier of the buyer's return (code or name).")
 @click.option("--ground", type=click.Choice(list(GROUND_IDS)), default=None, help="Chosen refusal ground.")
+@click.option("--buyer-claim", default=None, help="What the buyer claims, in a few words (shown on the cover).")
 @click.option("--item", "item_title", default=None, help="Item title.")
-@click.option("--case-lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the dossier.")
+@click.option("--lang", "case_lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the dossier (zh or en; default zh).")
+@click.option("--case-lang", "case_lang_alias", type=click.Choice(["zh", "en"]), default=None, hidden=True, help="Old name of --lang.")
 @by_opt("The agent preparing the case.")
 @now_opt
+@json_opt
 @handle_errors
-def init_cmd(case_dir: Path, actor: str | None, now: str | None, **values: object) -> None:
+def init_cmd(case_dir: Path, actor: str | None, now: str | None, as_json: bool,
+             **values: object) -> None:
     """Start a case folder (writes CASE/case.toml, the same file you may write by hand).
 
     Example:
@@ -78,17 +112,18 @@ def init_cmd(case_dir: Path, actor: str | None, now: str | None, **values: objec
         disputekit init CASE --order-id 3712345678901234567 --refund-id 20250420001 \\
             --buyer tb_buyer --seller 悦家旗舰店 --amount 128.50 --requested-at "2025-04-20 10:02"
     """
+    at = clock_now(now)
     data: dict[str, object] = {k: v for k, v in values.items() if v is not None}
-    for key in ("requested_at", "shipped_at", "signed_at", "state_since", "deadline"):
-        if key in data:
-            data[key] = _time(str(data[key]), "--" + key.replace("_", "-"))
-    shipment = {k: data.pop(k) for k in ("waybill", "courier") if k in data}
-    if shipment:
-        data["shipment"] = shipment
-    data["lang"] = data.pop("case_lang")
+    data["lang"] = data.pop("case_lang", None) or data.pop("case_lang_alias", None) or "zh"
+    data.pop("case_lang_alias", None)
+    data = _shipments(_typed(data, at))
     data["agent"] = resolve_actor(actor)
     facts = CaseFile.model_validate(data)
-    case = init_case(case_dir, facts, at=clock_now(now), actor=resolve_actor(actor))
+    case = init_case(case_dir, facts, at=at, actor=resolve_actor(actor))
+    if as_json:
+        emit_json({"case": case.case_id, "path": str(case_dir),
+                   "facts": facts.model_dump(mode="json", exclude_none=True)})
+        return
     click.echo(pick(f"已建立案件 {case.case_id}：{case_dir}", f"Created case {case.case_id} in {case_dir}"))
 
 

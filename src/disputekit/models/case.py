@@ -8,10 +8,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from disputekit.clock import CHINA_TZ, parse_time
+from disputekit.clock import CHINA_TZ
 from disputekit.profiles.load import ground_ids, shipped_platforms
+from disputekit.values import parse_amount, parse_typed_time
 
 SCHEMA_VERSION = 1
 
@@ -55,9 +63,14 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-
 YEARS = range(2000, 2101)  # a refund outside this span is a typo (deadline arithmetic stays safe)
 
 
-def _aware(value: object) -> object:
+def _money_value(value: object, info: ValidationInfo) -> object:
+    """``"¥12"``, ``"12元"``, ``"1,280.00"`` as agents type them (values.parse_amount)."""
+    return value if value is None else parse_amount(value, info.field_name or "amount")
+
+
+def _aware(value: object, info: ValidationInfo) -> object:
     if isinstance(value, str):
-        value = parse_time(value)
+        value = parse_typed_time(value, info.field_name or "time").at  # 2025年4月20日 10:02 too
     elif isinstance(value, date) and not isinstance(value, datetime):  # a bare TOML date
         value = datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
     elif isinstance(value, datetime) and value.tzinfo is None:
@@ -122,6 +135,9 @@ class CaseFile(BaseModel):
         default=None, max_length=64, description="serial number on the item that came back"
     )
 
+    _money = field_validator(
+        "amount", "gift_value", "shipping_fee", "postage_refund", mode="before",
+    )(_money_value)
     _times = field_validator(
         "ordered_at", "paid_at", "shipped_at", "signed_at", "requested_at", "state_since",
         "deadline", "confirmed_at", mode="before",
