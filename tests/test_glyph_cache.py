@@ -26,7 +26,10 @@ def _build(text: str = TEXT) -> bytes:
 
 
 def _packs(root: Path) -> list[Path]:
-    return sorted(root.glob("glyphs/*/*.pack"))
+    """The packs of converted CJK glyphs (not the face index's)."""
+    folder = GlyphCache(root, _key().decode()).folder
+    assert folder is not None
+    return sorted(folder.glob("*.pack"))
 
 
 @pytest.fixture
@@ -155,3 +158,22 @@ def test_cache_folder_from_the_environment(tmp_path):
     assert user_cache_dir({"XDG_CACHE_HOME": "relative"}) == home / ".cache" / "disputekit"
     assert user_cache_dir({"DISPUTEKIT_CACHE_DIR": str(tmp_path), "XDG_CACHE_HOME": "/x"}) == tmp_path
     assert user_cache_dir({"DISPUTEKIT_CACHE_DIR": ""}) is None
+
+
+def test_the_face_index_comes_back_from_the_cache_unchanged(cache_dir):
+    source = fontbuild.cjk_source()
+    assert source.path is not None
+    cold = fontbuild.face_index(source.font, source.path, source.ps_name)
+    assert len(list(cache_dir.glob("glyphs/*/*.pack"))) == 1
+    warm = fontbuild.face_index(source.font, source.path, source.ps_name)
+    assert warm == cold == fontbuild._make_index(source.font)
+    assert warm[0] == source.cmap
+
+
+def test_an_ill_formed_face_index_is_rebuilt(cache_dir, monkeypatch):
+    source = fontbuild.cjk_source()
+    assert source.path is not None
+    cache = GlyphCache.for_font(source.path, source.ps_name, fontbuild.FACE_INDEX)
+    cache.save({"index": b'{"names": ["a"], "gids": [], "advances": []}'})  # valid pack, bad index
+    index = fontbuild.face_index(source.font, source.path, source.ps_name)
+    assert index == fontbuild._make_index(source.font)

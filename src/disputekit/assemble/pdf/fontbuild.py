@@ -21,6 +21,7 @@ import copy
 import functools
 import hashlib
 import io
+import json
 import logging
 import struct
 import time
@@ -84,6 +85,8 @@ class SourceFace:
     cmap: dict[int, str]
     emoji: bool = False
     path: Path | None = None
+    gids: dict[str, int] | None = None  # glyph id of each cmap'ed glyph (None: ask ``font``)
+    advances: dict[str, int] | None = None  # its advance width (None: ask ``font``)
 
     @functools.cached_property
     def codepoints(self) -> frozenset[int]:
@@ -96,15 +99,69 @@ class SourceFace:
 
 def _face(key: str, font: TTFont, *, emoji: bool = False, path: Path | None = None) -> SourceFace:
     name = font["name"]
+    ps_name = str(name.getDebugName(6))
+    cmap, gids, advances = face_index(font, path, ps_name)
     return SourceFace(
         key=key,
-        ps_name=str(name.getDebugName(6)),
+        ps_name=ps_name,
         version=str(name.getDebugName(5)),
         font=font,
-        cmap=dict(font.getBestCmap()),
+        cmap=cmap,
         emoji=emoji,
         path=path,
+        gids=gids,
+        advances=advances,
     )
+
+
+#: Converter label of the face index in the user cache (bump when its content changes).
+FACE_INDEX = "face-index-1"
+FaceIndex = tuple[dict[int, str], dict[str, int], dict[str, int]]  # cmap, glyph ids, advances
+
+
+def face_index(font: TTFont, path: Path | None, ps_name: str) -> FaceIndex:
+    """The face's cmap, and the glyph id and advance of each glyph it maps (and .notdef).
+
+    Reading them from Noto CJK (a 65,000-glyph cmap, hmtx and CFF charset) costs ~0.25 s per
+    process, so they are kept in the user cache beside the glyphs, keyed by the font file's hash.
+    """
+    cache = GlyphCache.for_font(path, ps_name, FACE_INDEX) if path else None
+    stored = cache.load().get("index") if cache else None
+    index = _decode_index(stored) if stored else None
+    if index is None:
+        index = _make_index(font)
+        if cache:
+            cache.save({"index": _encode_index(index)})
+    return index
+
+
+def _make_index(font: TTFont) -> FaceIndex:
+    cmap = dict(font.getBestCmap())
+    names = sorted({*cmap.values(), ".notdef"})
+    metrics = font["hmtx"].metrics
+    return cmap, {n: font.getGlyphID(n) for n in names}, {n: metrics[n][0] for n in names}
+
+
+def _encode_index(index: FaceIndex) -> bytes:
+    cmap, gids, advances = index
+    names = sorted(gids)
+    data = {"cmap": [[cp, gids[name]] for cp, name in sorted(cmap.items())], "names": names,
+            "gids": [gids[n] for n in names], "advances": [advances[n] for n in names]}
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _decode_index(data: bytes) -> FaceIndex | None:
+    """The index in ``data``, or None if it is not a well-formed one."""
+    try:
+        raw = json.loads(data)
+        names, ids, widths = raw["names"], raw["gids"], raw["advances"]
+        if not len(names) == len(ids) == len(widths):
+            return None
+        by_gid = dict(zip(ids, names, strict=True))
+        cmap = {int(cp): by_gid[gid] for cp, gid in raw["cmap"]}
+        return cmap, dict(zip(names, ids, strict=True)), dict(zip(names, widths, strict=True))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def cjk_font_path() -> Path:
@@ -162,14 +219,15 @@ def build_subset(source: SourceFace, codepoints: Iterable[int], ps_name: str) ->
     """
     cmap = {cp: source.cmap[cp] for cp in sorted(set(codepoints)) if cp in source.cmap}
     font = source.font
-    glyph_order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=font.getGlyphID)]
+    gid = source.gids.__getitem__ if source.gids is not None else font.getGlyphID
+    glyph_order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=gid)]
     stored = _convert_glyphs(source, glyph_order)
     if font["head"].unitsPerEm == TARGET_UPEM:
         glyphs: dict[str, Glyph] = {name: _StoredGlyph(data) for name, data in stored.items()}
     else:  # scale_upem rewrites the outlines: they must be decoded
         glyphs = {name: _decompile(data) for name, data in stored.items()}
-    advances = font["hmtx"].metrics
-    metrics = {gn: (advances[gn][0], _xmin(glyphs[gn])) for gn in glyph_order}
+    advances = source.advances or {gn: font["hmtx"].metrics[gn][0] for gn in glyph_order}
+    metrics = {gn: (advances[gn], _xmin(glyphs[gn])) for gn in glyph_order}
 
     builder = FontBuilder(font["head"].unitsPerEm, isTTF=True)
     builder.font.recalcTimestamp = False
