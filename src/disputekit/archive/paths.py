@@ -30,6 +30,7 @@ INDEX_FILE = "index.sqlite"
 STAGING = ".staging"
 LOCK_FILE = ".lock"
 MANIFEST = "manifest.json"
+MANIFEST_TOKEN = "manifest.tsr"  # RFC 3161 token over manifest.json, when the shop has a TSA
 VERSION_RE = re.compile(r"^v([1-9][0-9]*)$")
 
 

@@ -31,6 +31,7 @@ from disputekit.archive.paths import (
     ARCHIVE_FORMAT,
     LOCK_FILE,
     MANIFEST,
+    MANIFEST_TOKEN,
     STAGING,
     case_folder_for,
     ensure_archive,
@@ -56,6 +57,7 @@ from disputekit.store.atomic import atomic_write_bytes, fsync_dir
 from disputekit.store.hashing import copy_stream_hashing, sha256_file
 from disputekit.store.lock import case_lock, lock_timeout
 from disputekit.store.nofollow import chmod_nofollow, open_nofollow
+from disputekit.store.timestamps import request_token, tsa_settings
 from disputekit.validate.check import (
     NOT_FOR_ARCHIVE,
     check_case,
@@ -250,6 +252,8 @@ def _seal(case: Case, folder: Path, dossier: Path, stage: Path, outcome: str | N
                                 (profile.id, profile.version)))
     data = dumps(manifest)
     atomic_write_bytes(stage / MANIFEST, data)
+    if (tsa := tsa_settings(case.paths.root)) is not None:  # RFC 3161 over the manifest
+        atomic_write_bytes(stage / MANIFEST_TOKEN, request_token(tsa, hashlib.sha256(data).digest()))
     target = folder / f"v{number}"
     _publish(stage, target)
     prev_path = found[-1][1] if found else None

@@ -8,6 +8,7 @@ differs; an empty problem list means intact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from disputekit.archive.paths import (
     INDEX_FILE,
     LOCK_FILE,
     MANIFEST,
+    MANIFEST_TOKEN,
     MARKER,
     STAGING,
     all_versions,
@@ -82,8 +84,11 @@ class VerifyReport:
     def to_json(self) -> dict[str, Any]:
         return {"target": str(self.target), "kind": self.kind, "ok": self.ok,
                 "files": self.files, "bytes": self.bytes,
-                "problems": [{"path": p.path, "message": p.message} for p in self.problems],
-                "warnings": [{"path": p.path, "message": p.message} for p in self.warnings]}
+                # "problem" is the documented key (docs/json.md); "message" is kept for scripts
+                "problems": [{"path": p.path, "problem": p.message, "message": p.message}
+                             for p in self.problems],
+                "warnings": [{"path": p.path, "problem": p.message, "message": p.message}
+                             for p in self.warnings]}
 
 
 def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyReport:
@@ -172,13 +177,27 @@ def verify_sealed(root: Path, report: VerifyReport, prefix: str = "",
     if manifest is None or not isinstance(manifest.get("files"), dict):
         return None
     files: dict[str, dict[str, Any]] = manifest["files"]
-    on_disk = set(_walk_files(root)) - {MANIFEST}
+    on_disk = set(_walk_files(root)) - {MANIFEST, MANIFEST_TOKEN}
+    _check_manifest_token(root, report, prefix)
     for extra in sorted(on_disk - set(files)):
         report.add(prefix + extra, "not in the manifest (added after sealing)")
     actual = hash_files([root / rel for rel in files if (root / rel).is_file()], opts.jobs)
     _compare(report, prefix, files, actual, root)
     _check_contents(root, manifest, report, prefix, opts)
     return manifest
+
+
+def _check_manifest_token(root: Path, report: VerifyReport, prefix: str) -> None:
+    """The version's timestamp must stamp this manifest (trusted roots: the shop's, if set)."""
+    token = root / MANIFEST_TOKEN
+    if not token.is_file():
+        return
+    from disputekit.store.timestamps import check_token, tsa_settings
+
+    digest = hashlib.sha256((root / MANIFEST).read_bytes()).digest()
+    tsa = tsa_settings(root)
+    for problem in check_token(token.read_bytes(), digest, tsa.roots if tsa else None).problems:
+        report.add(prefix + MANIFEST_TOKEN, problem)
 
 
 def _intact(report: VerifyReport, prefix: str, rel: str) -> bool:

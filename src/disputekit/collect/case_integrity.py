@@ -14,6 +14,7 @@ from disputekit.store.anchors import ANCHORING_VERSION, LOG_FORMAT
 from disputekit.store.atomic import TEMP_PREFIX
 from disputekit.store.audit import HEAD_FILE, AuditLog
 from disputekit.store.lock import case_lock
+from disputekit.store.timestamps import TOKENS_DIR, token_problems, tsa_settings
 
 TORN = "truncated last line"
 """A writer killed mid-append: tolerated by the gates (the next append trims it)."""
@@ -63,6 +64,9 @@ def check_integrity(paths: CasePaths) -> Integrity:
     out.problems += [f".disputekit/evidence.json: {d}"
                      for d in differences(replayed.evidence, recorded)]
     out.orphans = _orphans(paths, {i.sha256 for i in replayed.evidence.items})
+    tsa = tsa_settings(paths.root)  # the shop's time-stamping authority, if any
+    if tsa is not None or (paths.meta / TOKENS_DIR).is_dir():
+        out.problems += [f".disputekit/{p}" for p in token_problems(paths.meta, entries, tsa)]
     return out
 
 

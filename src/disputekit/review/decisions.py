@@ -31,6 +31,7 @@ from disputekit.errors import BlockingFindings, DisputekitError, InputFileError,
 from disputekit.manifest import state_document, state_hash
 from disputekit.review.snapshots import StateDiff, diff_states, load_snapshot, save_snapshot
 from disputekit.store.lock import case_lock
+from disputekit.store.timestamps import stamp_entry, tsa_settings
 from disputekit.validate.check import CheckReport, check_case
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,10 @@ def _decide(case_dir: Path, action: Action, by: str, comment: str | None, now: d
             _refuse_blocking(check_case(case, now=now, profile_path=profile_path))
         digest = save_snapshot(paths, state_document(case))
         details = {"reviewer": reviewer, "comment": text, "state_hash": digest}
-        case.audit.append(now, reviewer, action, details)
+        entry = case.audit.prepare(now, reviewer, action, details)
+        if (tsa := tsa_settings(case_dir)) is not None:  # RFC 3161 over the head it makes
+            stamp_entry(paths.meta, tsa, entry)
+        case.audit.write(entry)
     return decisions(open_case(case_dir))[-1]
 
 

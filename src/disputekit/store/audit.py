@@ -123,7 +123,11 @@ class AuditLog:
 
     def append(self, at: datetime, actor: str, action: str, details: dict[str, Any]) -> str:
         """Append one entry (caller holds the case lock); returns its hash."""
-        self._trim_torn_tail()
+        return self.write(self.prepare(at, actor, action, details))
+
+    def prepare(self, at: datetime, actor: str, action: str,
+                details: dict[str, Any]) -> dict[str, Any]:
+        """The entry ``append`` would write now, hash included (e.g. to timestamp it first)."""
         seq, prev = self._tail()
         entry: dict[str, Any] = {
             "seq": seq + 1,
@@ -134,6 +138,11 @@ class AuditLog:
             "prev": prev,
         }
         entry["hash"] = entry_hash(entry)
+        return entry
+
+    def write(self, entry: dict[str, Any]) -> str:
+        """Append a prepared entry (caller holds the case lock since ``prepare``)."""
+        self._trim_torn_tail()
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = open_nofollow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
