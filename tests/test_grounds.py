@@ -152,3 +152,18 @@ def test_the_defences_need_their_tagged_evidence() -> None:
     late = fits_of(fit_grounds(memory_case(case(confirmed_at=t("2025-04-20 11:00")), signed_evidence()),
                                now=NOW))["receipt_confirmed"]
     assert late.status == "unverified"  # confirmed after the request: not this defence
+
+
+def test_a_screenshot_read_with_low_confidence_establishes_no_fact() -> None:
+    """A misread must never decide: the screenshot's tracking counts only when read clearly."""
+    from disputekit.validate.facts import established_facts
+    from rulekit import ctx, photo
+    from test_rules_screenshot import read_tracking
+
+    def signed_from(confidence: float) -> list[str]:
+        context = ctx(evidence=items(chat(), (read_tracking(confidence=confidence), "shipment"),
+                                     (photo("2025-04-16 14:40"), "before_shipment")))
+        return [f.id for f in established_facts(context) if f.exhibits == ("E2",)]
+
+    assert "signed" in signed_from(0.99)
+    assert signed_from(0.6) == []

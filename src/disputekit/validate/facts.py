@@ -240,9 +240,21 @@ def established_facts(ctx: RuleContext) -> list[EstablishedFact]:
     out = []
     for spec in FACTS.values():
         found = spec.fn(ctx)
-        if found is not None:
+        if found is not None and not misread(ctx, found):
             out.append(found)
     return out
+
+
+def misread(ctx: RuleContext, found: EstablishedFact) -> bool:
+    """Every exhibit of the fact is a screenshot read with low confidence: a misread must never
+    establish a fact on its own (the agent confirms or corrects the reading first)."""
+    if not found.exhibits:
+        return False
+    from disputekit.collect.screenshot import settings  # the OCR's decisive confidence
+
+    limit = settings().decisive_confidence
+    cited = [e for e in ctx.exhibits if e.id in found.exhibits]
+    return bool(cited) and all(e.read_from_image and e.low_confidence(limit) for e in cited)
 
 
 def fact_specs() -> dict[str, FactSpec]:
