@@ -109,6 +109,12 @@ def read_case_data(path: Path) -> dict[str, Any]:
             fix_zh="先运行 disputekit init 建立案件。",
             fix_en="Run `disputekit init` first.",
         ) from None
+    except RecursionError:  # 100k-deep arrays: tomllib recurses per level
+        raise CaseError(
+            f"{path} 嵌套过深，无法解析。", f"{path} is nested too deeply to be parsed.",
+            fix_zh="case.toml 只需要简单的键值；请删除嵌套的数组。",
+            fix_en="case.toml needs plain keys and values; remove the nested arrays.",
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CaseError(
             f"{path} 无法解析：{exc}", f"{path} cannot be parsed: {exc}",

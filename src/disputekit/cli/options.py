@@ -39,13 +39,31 @@ def by_opt(help_text: str = "Who does this (default: DISPUTEKIT_USER or the logi
     return click.option("--by", "actor", default=None, metavar="NAME", help=help_text)
 
 
+MAX_ACTOR = 64
+"""A name goes into the audit log and on the cover: a nickname's length (10k characters once
+crashed the layout)."""
+
+
 def resolve_actor(actor: str | None) -> str:
     if actor:
-        return actor
+        return _checked_actor(actor, "--by")
     env = os.environ.get("DISPUTEKIT_USER")
     if env:
-        return env
+        return _checked_actor(env, "DISPUTEKIT_USER")
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def _checked_actor(name: str, source: str) -> str:
+    from disputekit.errors import UsageError
+    from disputekit.text.printable import printable
+
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_ACTOR or printable(name) != name:
+        raise UsageError(
+            f"{source} 的姓名无效：须为 1–{MAX_ACTOR} 个可打印字符（现为 {len(name)} 个）。",
+            f"{source}: a name must be 1–{MAX_ACTOR} printable characters ({len(name)} given).",
+            fix_zh="写组长或经办人的姓名或工号。", fix_en="Give the person's name or staff id.")
+    return name
