@@ -252,3 +252,32 @@ def test_archive_refuses_a_case_whose_last_decision_was_cut_from_the_log(
         seal(case_dir, tmp_path / "archive", env=REQUIRED)
     assert "lines were removed from the end" in err.value.en
     assert not (tmp_path / "archive" / "2025").exists()
+
+
+# --------------------------------------------------------------------------- the case against its archive
+
+
+def test_a_case_rewritten_or_rolled_back_before_its_archived_state(case_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    from disputekit.archive import VerifyOptions
+    from disputekit.store.audit import AuditLog
+    from test_integrity import write_chain
+
+    root = tmp_path / "archive"
+    approve(case_dir, "王组长", "ok", T0)
+    version = seal(case_dir, root).path
+    entries = AuditLog(CasePaths(case_dir).audit).entries()
+    approval = len(entries) - 1
+    entries[approval - 1]["details"]["comment"] = "证据不足，不批准"
+    write_chain(case_dir, entries)  # chain and head recomputed: only the archive knows
+    expected = (f".disputekit/audit.jsonl: entry {approval} differs from the one sealed in "
+                f"{version}: rewritten")
+    assert problems(case_dir) == [expected]
+    write_chain(case_dir, entries[:approval - 1])  # rolled back before the approval
+    assert problems(case_dir) == []  # the log no longer names the archive…
+    against = verify_path(case_dir, VerifyOptions(against=root)).problems
+    assert [str(p) for p in against] == [  # …but the archive still holds what it sealed
+        f".disputekit/audit.jsonl: ends at entry {approval - 1}, but {version} sealed "
+        f"{approval} entries: the case was rolled back"]
+    result = run("verify", str(case_dir), "--against", str(root))
+    assert result.exit_code == 4 and "the case was rolled back" in result.output

@@ -28,6 +28,7 @@ from disputekit.archive.paths import (
     all_versions,
     is_archive,
     linked_entries,
+    not_an_archive,
     versions,
 )
 from disputekit.archive.record import read_manifest
@@ -50,6 +51,8 @@ class VerifyOptions:
     attachments: bool = True
     deep: bool = False
     jobs: int = JOBS
+    against: Path | None = None
+    """A case folder: also check it against every version of it sealed in this archive."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyRepor
     if is_archive(path):
         return _run(path, "archive", lambda r: verify_archive(path, r, opts))
     if (path / CASE_FILE).is_file():
-        return _run(path, "case", lambda r: verify_case_folder(path, r, opts.jobs))
+        return _run(path, "case", lambda r: verify_case_folder(path, r, opts.jobs, opts.against))
     raise InputFileError(
         f"{path} 既不是归档、归档案件、案件文件夹，也不是卷宗 PDF。",
         f"{path} is not an archive, an archived case, a case folder or a dossier PDF.",
@@ -271,8 +274,10 @@ def verify_archive(root: Path, report: VerifyReport,
 # --------------------------------------------------------------------------- case folders
 
 
-def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS) -> None:
-    """case.toml and evidence.json parse; every object hashes to its name; audit chain holds."""
+def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS,
+                       against: Path | None = None) -> None:
+    """case.toml and evidence.json parse; every object hashes to its name; the case is its
+    audit log's replay; the log still begins with what each archived version sealed."""
     paths = CasePaths(root)
     for loader, path in ((load_case_file, paths.case_toml), (load_evidence, paths.evidence)):
         try:
@@ -300,10 +305,33 @@ def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS) -> No
     for orphan in found.orphans:
         report.add(orphan, "no exhibit references this object (left by an interrupted add, "
                            "or planted)")
+    _check_archived(paths, report, found.warnings, against)
     for warning in found.warnings:
         where, _, what = warning.partition(": ")
         report.warn(where, what)
     _check_snapshots(paths, root, report)
+
+
+def _check_archived(paths: CasePaths, report: VerifyReport, warnings: list[str],
+                    against: Path | None) -> None:
+    """The archive as an anchor outside the case (``archive/case_anchor.py``)."""
+    from disputekit.archive.case_anchor import against_archive_problems, logged_version_problems
+
+    try:
+        entries = AuditLog(paths.audit).entries()
+        case_id = load_case_file(paths.case_toml).case_id
+    except DisputekitError:
+        return  # reported above
+    problems, more = logged_version_problems(entries)
+    warnings += more
+    if against is not None:
+        if not is_archive(against):
+            raise not_an_archive(against)
+        problems += [p for p in against_archive_problems(entries, against, case_id)
+                     if p not in problems]
+    for problem in problems:
+        where, _, what = problem.partition(": ")
+        report.add(where, what)
 
 
 def _check_references(paths: CasePaths, root: Path, report: VerifyReport) -> None:

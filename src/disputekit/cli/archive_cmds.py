@@ -81,9 +81,14 @@ def archive_cmd(case_dir: Path, archive_root: Path, outcome: str | None, actor: 
 @click.option("--deep", is_flag=True, help="Also validate sealed dossiers as PDF/A-3b (slower).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Files hashed at once (default: the number of cores, up to 8).")
+@click.option("--against", "against", default=None, metavar="ARCHIVE",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="For a case folder: also check it against every version of it sealed in "
+                   "ARCHIVE (a case rolled back or rewritten before an archived state fails).")
 @json_opt
 @handle_errors
-def verify_cmd(path: Path, deep: bool, jobs: int | None, as_json: bool) -> None:
+def verify_cmd(path: Path, deep: bool, jobs: int | None, against: Path | None,
+               as_json: bool) -> None:
     """Re-hash everything and check manifests, audit chains and dossier attachments.
 
     PATH is an archive, an archived case (ARCHIVE/YYYY/MM/CASE-ID or a vN in it), a case
@@ -94,10 +99,11 @@ def verify_cmd(path: Path, deep: bool, jobs: int | None, as_json: bool) -> None:
     \b
         disputekit verify ~/dispute-archive/2025/04/taobao-20250420001
         disputekit verify out/dossier.pdf --json
+        disputekit verify CASE --against ~/dispute-archive
     """
     from disputekit.archive.verify import VerifyOptions, verify_path
 
-    options = VerifyOptions(deep=deep, jobs=jobs or VerifyOptions().jobs)
+    options = VerifyOptions(deep=deep, jobs=jobs or VerifyOptions().jobs, against=against)
     report = verify_path(path, options)
     if as_json:
         emit_json(report.to_json())
