@@ -339,9 +339,12 @@ COMMANDS: dict[str, CommandText] = {
     \b
         disputekit verify ~/dispute-archive/2025/04/taobao-20250420001
         disputekit verify out/dossier.pdf --json
+        disputekit verify CASE --against ~/dispute-archive
     """,
         options={
             "--deep": "同时按 PDF/A-3b 校验已封存的证据包（较慢）。",
+            "--against": "用于案件文件夹：同时与 ARCHIVE 中封存的该案各版本核对（案件被回滚或"
+                         "改写到已归档状态之前即校验失败）。",
             "--jobs": "同时计算哈希的文件数（默认：CPU 核数，最多 8）。",
             "--json": JSON,
         },
