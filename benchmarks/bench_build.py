@@ -81,14 +81,14 @@ def make_case(root: Path, photos: int) -> tuple[Path, list[Path]]:
     return case, jpegs
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB, as wait4 reports it) of a subprocess."""
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + sys) of a subprocess."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
         raise SystemExit(f"failed: {cmd}")
-    return time.perf_counter() - start, usage.ru_maxrss
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 BUILD = """
@@ -99,10 +99,12 @@ from disputekit.clock import parse_time
 from disputekit.models.build import BuildOptions
 r = build_dossier(Path(sys.argv[1]), BuildOptions(now=parse_time('2025-04-21T09:00:00+08:00'),
                   out_dir=Path(sys.argv[2]), upload=sys.argv[3] == "1", draft=True, jobs=2))
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+kids = children.ru_maxrss
 # VmHWM is this process's own peak (ru_maxrss would include the parent's pages at fork)
 own = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")))
-print(json.dumps({"pages": r.pages, "bytes": r.dossier.stat().st_size, "worker_rss_kib": kids, "rss_kib": own}))
+print(json.dumps({"pages": r.pages, "bytes": r.dossier.stat().st_size, "worker_rss_kib": kids, "rss_kib": own,
+                  "cpu": me.ru_utime + me.ru_stime, "worker_cpu": children.ru_utime + children.ru_stime}))
 """
 
 
@@ -128,27 +130,35 @@ def measure(root: Path, photos: int, runs: int, upload: bool) -> dict[str, float
     print(f"generated case with {photos} photos in {time.perf_counter() - t0:.1f} s "
           f"({sum(p.stat().st_size for p in jpegs) / len(jpegs) / 1e6:.2f} MB per JPEG)", flush=True)
     floor, first, second, rss, workers, info = [], [], [], [], [], {}
+    floor_cpu, cpu1, cpu2 = [], [], []
+    img2pdf = [sys.executable, "-c",
+               "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
+               str(root / "floor.pdf"), *map(str, jpegs)]
     for _run in range(runs):
-        t, _ = timed([sys.executable, "-c",
-                      "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
-                      str(root / "floor.pdf"), *map(str, jpegs)])
+        t, c = timed(img2pdf)
         floor.append(t)
+        floor_cpu.append(c)
         cache = Path(tempfile.mkdtemp(dir=root, prefix="cache"))  # empty: a first build
         t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)
         first.append(t)
+        cpu1.append((info["cpu"], info["worker_cpu"]))
         rss.append(info["rss_kib"])
         workers.append(info["worker_rss_kib"])
-        t, _ = timed([sys.executable, "-c",
-                      "import img2pdf,sys; open(sys.argv[1],'wb').write(img2pdf.convert(sys.argv[2:]))",
-                      str(root / "floor.pdf"), *map(str, jpegs)])
+        t, c = timed(img2pdf)
         floor.append(t)
+        floor_cpu.append(c)
         t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)  # the cache is warm now
         second.append(t)
+        cpu2.append((info["cpu"], info["worker_cpu"]))
         rss.append(info["rss_kib"])
     f, b1, b2 = (statistics.median(x) for x in (floor, first, second))
+    main1, work1 = (statistics.median(c[i] for c in cpu1) for i in (0, 1))
+    main2, work2 = (statistics.median(c[i] for c in cpu2) for i in (0, 1))
     return {"photos": photos, "first": b1, "second": b2, "floor": f, "ratio": b1 / f,
             "ratio2": b2 / f, "mb": info["bytes"] / 1e6, "pages": info["pages"],
-            "rss": max(rss) / 1024, "worker": max(workers) / 1024}
+            "rss": max(rss) / 1024, "worker": max(workers) / 1024,
+            "floor_cpu": statistics.median(floor_cpu), "main1": main1, "work1": work1,
+            "main2": main2, "work2": work2}
 
 
 def main() -> None:
@@ -176,6 +186,16 @@ def main() -> None:
         print(f"| {r['photos']} | {r['first']:.2f} | {r['second']:.2f} | {r['second'] / r['first']:.0%} "
               f"| {r['floor']:.2f} | {r['ratio']:.2f}× ({r['ratio2']:.2f}×) "
               f"| {r['mb']:.2f} ({r['mb'] / r['photos']:.3f}) | {r['rss']:.0f} ({r['worker']:.0f}) |")
+    print("\nCPU seconds (medians; less sensitive to other processes on a shared machine). On an idle "
+          "2-core machine a build takes at least max(main, (main + workers) / 2):")
+    print("| photos | img2pdf CPU | first: main + workers | second: main + workers | idle-floor estimate first (second) | ratio to img2pdf CPU |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        est1 = max(r["main1"], (r["main1"] + r["work1"]) / 2)
+        est2 = max(r["main2"], (r["main2"] + r["work2"]) / 2)
+        print(f"| {r['photos']} | {r['floor_cpu']:.2f} | {r['main1']:.2f} + {r['work1']:.2f} "
+              f"| {r['main2']:.2f} + {r['work2']:.2f} | {est1:.2f} ({est2:.2f}) s "
+              f"| {est1 / r['floor_cpu']:.2f}× ({est2 / r['floor_cpu']:.2f}×) |")
     print("targets: ratio ≤ 3.0× at 20 photos, ≤ 2.0× at 50, ≤ 1.8× at 200; second ≤ 60 % of first; "
           "≤ 0.24 MB per photo; RSS ≤ 200 MB at 50, ≤ +10 % at 200")
 
