@@ -91,7 +91,7 @@ def test_no_such_option_is_chinese() -> None:
 
 
 def test_missing_argument_is_chinese() -> None:
-    result = run_zh("build")
+    result = run_zh("add")  # (build's CASE defaults to a case folder it is run in)
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == "错误：缺少参数 'CASE'."
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from disputekit.assemble.build import build_dossier
-from disputekit.cli.options import case_arg, json_opt, now_opt, profile_opt, resolve_actor
+from disputekit.cli.options import (
+    case_arg,
+    json_opt,
+    now_opt,
+    output_lang_opt,
+    profile_opt,
+    resolve_actor,
+)
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.clock import now as clock_now
 from disputekit.draft.reason import draft_reason
@@ -25,8 +32,7 @@ from disputekit.validate.rules.finding import Severity
 @case_arg
 @click.option("--ground", type=click.Choice(list(GROUND_IDS)), default=None,
               help="Draft for this ground instead of the case's.")
-@click.option("--case-lang", "lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the reason (default: the case's language).")
+@output_lang_opt("Language of the reason (default: the case's language).")
 @click.option("--draft", "is_draft", is_flag=True,
               help="Print the reason even while findings block it, labelled 草稿/DRAFT — not to paste.")
 @profile_opt

@@ -12,8 +12,10 @@ from disputekit.cli.options import (
     as_opt,
     by_opt,
     case_arg,
+    case_first_arg,
     json_opt,
     now_opt,
+    output_lang_opt,
     resolve_actor,
     tag_opt,
 )
@@ -71,7 +73,7 @@ def _shipments(data: dict[str, object]) -> dict[str, object]:
 
 
 @click.command("init")
-@case_arg
+@case_first_arg
 @click.option("--platform", type=click.Choice(shipped_platforms()), default="taobao", help="Platform (one per shipped profile).")
 @click.option("--order-id", required=True, help="Order number (订单号).")
 @click.option("--refund-id", required=True, help="Refund number (退款编号).")
@@ -96,8 +98,7 @@ def _shipments(data: dict[str, object]) -> dict[str, object]:
 @click.option("--ground", type=click.Choice(list(GROUND_IDS)), default=None, help="Chosen refusal ground.")
 @click.option("--buyer-claim", default=None, help="What the buyer claims, in a few words (shown on the cover).")
 @click.option("--item", "item_title", default=None, help="Item title.")
-@click.option("--lang", "case_lang", type=click.Choice(["zh", "en"]), default=None, help="Language of the dossier (zh or en; default zh).")
-@click.option("--case-lang", "case_lang_alias", type=click.Choice(["zh", "en"]), default=None, hidden=True, help="Old name of --lang.")
+@output_lang_opt("Language of the dossier (zh or en; default zh).")
 @by_opt("The agent preparing the case.")
 @now_opt
 @json_opt
@@ -114,8 +115,7 @@ def init_cmd(case_dir: Path, actor: str | None, now: str | None, as_json: bool,
     """
     at = clock_now(now)
     data: dict[str, object] = {k: v for k, v in values.items() if v is not None}
-    data["lang"] = data.pop("case_lang", None) or data.pop("case_lang_alias", None) or "zh"
-    data.pop("case_lang_alias", None)
+    data["lang"] = data.pop("lang", None) or "zh"
     data = _shipments(_typed(data, at))
     data["agent"] = resolve_actor(actor)
     facts = CaseFile.model_validate(data)
@@ -128,7 +128,7 @@ def init_cmd(case_dir: Path, actor: str | None, now: str | None, as_json: bool,
 
 
 @click.command("add")
-@case_arg
+@case_first_arg
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--caption", default=None, help="Caption shown with the exhibit (e.g. 出库前拍照).")
 @as_opt
@@ -203,7 +203,7 @@ def list_cmd(case_dir: Path, as_json: bool) -> None:
 
 
 @click.command("mark")
-@case_arg
+@case_first_arg
 @click.argument("exhibit")
 @click.option("--message", "messages", type=int, multiple=True,
               help="Chat message number to highlight (repeatable).")
@@ -270,7 +270,7 @@ def _echo_item(item: EvidenceItem, as_json: bool, zh: str, en: str) -> None:
 
 
 @click.command("withdraw")
-@case_arg
+@case_first_arg
 @click.argument("exhibit")
 @click.option("--reason", required=True, help="Why the exhibit is withdrawn (kept in the audit log).")
 @by_opt()
@@ -296,7 +296,7 @@ def withdraw_cmd(case_dir: Path, exhibit: str, reason: str, actor: str | None, n
 
 
 @click.command("tag")
-@case_arg
+@case_first_arg
 @click.argument("exhibit")
 @click.option("--tag", type=click.Choice(list(TAGS)), default=None,
               help="The new tag: what the evidence shows (e.g. returned_item).")
@@ -322,7 +322,7 @@ def tag_cmd(case_dir: Path, exhibit: str, tag: str | None, caption: str | None,
 
 
 @click.command("facts")
-@case_arg
+@case_first_arg
 @click.argument("exhibit")
 @click.option("--courier", default=None, help="Courier of a tracking record (code or name, e.g. 中通).")
 @click.option("--waybill", default=None, help="Waybill number of a tracking record.")

@@ -10,12 +10,33 @@ from typing import Any
 
 import click
 
+from disputekit.i18n import pick
 from disputekit.kinds import KINDS
 from disputekit.models.evidence import TAGS
 
+CASE_FILE = "case.toml"  # disputekit.case.CASE_FILE (not imported: its models cost start-up time)
+
+
+def _case_or_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """CASE may be left out inside a case folder (the current folder holds case.toml)."""
+    if value is not None:
+        return value
+    if Path(CASE_FILE).is_file():
+        return Path(".")
+    raise click.UsageError(pick("缺少参数 CASE（当前文件夹不是案件：没有 case.toml）。",
+                                "Missing argument CASE (the current folder is not a case: no "
+                                "case.toml)."), ctx=ctx)
+
+
 case_arg = click.argument(
+    "case_dir", metavar="[CASE]", required=False, default=None, callback=_case_or_here,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+"""A command's only positional: the case folder, or the current folder when it is a case."""
+case_first_arg = click.argument(
     "case_dir", metavar="CASE", type=click.Path(file_okay=False, path_type=Path)
 )
+"""The case folder before other positionals (``add CASE FILES``, ``mark CASE E2``): required."""
 json_opt = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
 now_opt = click.option(
     "--now", default=None, metavar="ISO",
@@ -33,6 +54,36 @@ tag_opt = click.option(
     "--tag", type=click.Choice(list(TAGS)), default=None,
     help="What the evidence shows (e.g. before_shipment, returned_item, return).",
 )
+
+
+class AliasedOption(click.Option):
+    """An option whose old names still work but are not shown in --help (a CLI is a promise:
+    ``draft --case-lang`` became ``--lang``, ``approve --message`` became ``--comment``)."""
+
+    def __init__(self, *args: Any, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases = aliases
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        shown = self.opts
+        self.opts = [*shown, *self.aliases]
+        try:
+            super().add_to_parser(parser, ctx)
+        finally:
+            self.opts = shown
+
+
+def output_lang_opt(help_text: str) -> Callable[..., Any]:
+    """``--lang zh|en``: the language of what a command writes (old name ``--case-lang``)."""
+    return click.option("--lang", "lang", cls=AliasedOption, aliases=("--case-lang",),
+                        type=click.Choice(["zh", "en"]), default=None, help=help_text)
+
+
+def comment_opt(help_text: str) -> Callable[..., Any]:
+    """``-m/--comment TEXT``: a free-text comment (old name ``--message``, which elsewhere
+    means a chat message number: ``mark --message 14``)."""
+    return click.option("-m", "--comment", "comment", cls=AliasedOption, aliases=("--message",),
+                        default=None, metavar="TEXT", help=help_text)
 
 
 def by_opt(help_text: str = "Who does this (default: DISPUTEKIT_USER or the login name).") -> Callable[..., Any]:

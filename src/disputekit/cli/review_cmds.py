@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from disputekit.cli.options import case_arg, json_opt, now_opt
+from disputekit.cli.options import case_arg, comment_opt, json_opt, now_opt
 from disputekit.cli.runtime import emit_json, handle_errors
 from disputekit.cli.validate_cmds import profile_opt
 from disputekit.clock import now as clock_now
@@ -19,7 +19,7 @@ reviewer_opt = click.option("--by", "reviewer", required=True, metavar="NAME",
 
 
 def message_opt(help_text: str):  # type: ignore[no-untyped-def]
-    return click.option("-m", "--message", "comment", default=None, metavar="TEXT", help=help_text)
+    return comment_opt(help_text)
 
 
 @click.command("review")

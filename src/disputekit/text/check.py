@@ -104,17 +104,18 @@ def ground_lines(fits: Sequence[GroundFit]) -> list[str]:
 def queue_lines(rows: Sequence[QueueRow]) -> list[str]:
     if not rows:
         return [pick("没有找到案件。", "No cases found.")]
-    lines = [pick("案件                     状态                    期限               剩余（时）  就绪  复核",
-                  "case                     state                   deadline           hours   ready review")]
+    lines = [pick("案件                     状态                    期限               剩余（时）  就绪  复核  文件夹",
+                  "case                     state                   deadline           hours   ready review  folder")]
     for r in rows:
         if r.error:
-            lines.append(f"{r.case:<24} " + pick("错误：", "error: ") + r.error)
+            lines.append(f"{r.case:<24} " + pick("错误：", "error: ") + r.error + f"  ({r.path})")
             continue
         left = f"{r.hours_left:8.1f}" if r.hours_left is not None else "       ?"
         when = (r.deadline or "?")[:16].replace("T", " ") + ("*" if r.estimated else " ")
         flag = "!" if r.urgent else " "
         ready = pick("是", "yes") if r.ready else pick("否", "no ")
         review = pick(*REVIEW[r.review]) if r.review in REVIEW else "-"
-        lines.append(f"{flag}{r.case:<23} {_pad(state_label(r.state), 23)} {when:<18} {left}  {ready}   {review}")
+        lines.append(f"{flag}{r.case:<23} {_pad(state_label(r.state), 23)} {when:<18} {left}  {ready}   "
+                     f"{_pad(review, 5)} {r.path}")
     lines.append(pick("* 估算期限，请以千牛倒计时为准", "* estimated deadline; the Qianniu countdown wins"))
     return lines

@@ -79,7 +79,6 @@ COMMANDS: dict[str, CommandText] = {
             "--courier": "发货快递公司（代码或名称，如 zhongtong/中通）。",
             "--ground": "选定的拒绝理由。",
             "--item": "商品标题。",
-            "--case-lang": "证据包的语言。",
             "--lang": "证据包的语言。",
             "--by": "制作此案件的客服。",
             "--now": NOW, "--json": JSON,
@@ -241,7 +240,7 @@ COMMANDS: dict[str, CommandText] = {
     """,
         options={
             "--ground": "按此拒绝理由起草，而不是案件选定的理由。",
-            "--case-lang": "拒绝理由的语言（默认：案件的语言）。",
+            "--lang": "拒绝理由的语言（默认：案件的语言）。",
             "--lang": "拒绝理由的语言（默认：案件的语言）。",
             "--draft": "即使有阻断问题也输出拒绝理由，并标明草稿/DRAFT——不可粘贴提交。",
             "--profile": PROFILE, "--now": NOW, "--json": JSON,
@@ -292,7 +291,7 @@ COMMANDS: dict[str, CommandText] = {
     """,
         options={
             "--by": "作出决定的复核人（组长）。",
-            "--message": "随批准记录的意见（如 证据充分，可以拒绝）。",
+            "--comment": "随批准记录的意见（如 证据充分，可以拒绝）。",
             "--profile": PROFILE, "--now": NOW, "--json": JSON,
         },
     ),
@@ -306,7 +305,7 @@ COMMANDS: dict[str, CommandText] = {
     """,
         options={
             "--by": "作出决定的复核人（组长）。",
-            "--message": "缺什么或需要改什么（必填）。",
+            "--comment": "缺什么或需要改什么（必填）。",
             "--profile": PROFILE, "--now": NOW, "--json": JSON,
         },
     ),
