@@ -40,6 +40,17 @@ SYSTEM_LINE_PREFIXES: tuple[str, ...] = (
 )
 """System lines, matched at the start after trimming ``-—=* `` (so ``----以下为新消息----``)."""
 
+CARD_START: frozenset[str] = frozenset({"商品详情页", "商品卡片", "[商品]", "【商品】"})
+"""A line that opens a product card pasted from Qianniu (the card's title, ``¥`` and price
+follow on their own lines). Copy-paste variants as described by a third-party Qianniu parser;
+low confidence, extend as new pastes show up."""
+CARD_END: frozenset[str] = frozenset({"这些非常适合您的商品可以一起看看～～",
+                                      "这些非常适合您的商品可以一起看看~~"})
+"""The recommendation line Qianniu pastes under a product card (also alone)."""
+CARD_MAX_LINES = 6
+_PRICE = re.compile(r"^[¥￥]?\s*\d+(?:\.\d{1,2})?$")
+_LINK_BACKTICK = re.compile(r"^`(?=https?://)")
+
 QQ_MARKERS: tuple[str, ...] = (
     "QQ聊天记录",
     "消息记录（此消息记录为文本格式",
@@ -165,14 +176,24 @@ class _Reader:
         self.preamble_last = (0, "")
         self.prev_is_text = False
         self.bad_dates: list[int] = []
+        self.card: list[str] | None = None
 
     def feed(self, number: int, raw: str) -> None:
         line = raw.strip()
+        if self.card is not None and self._card_line(line):
+            return
         if not line:
             if self.open:
                 self.body.append("")
             self.prev_is_text = False
             return
+        if self.open and (line in CARD_START or line in CARD_END):
+            self.card = []
+            if line in CARD_END:
+                self._end_card(line)
+            return
+        if line[0] == "`":
+            raw = _LINK_BACKTICK.sub("", raw.lstrip())  # `https://… pasted with its backtick
         maybe_special = line[0] in _MAYBE_SPECIAL_FIRST or line[-1] in _MAYBE_SPECIAL_LAST
         if maybe_special and self._special(number, line):
             return
@@ -207,6 +228,39 @@ class _Reader:
             self.prev_is_text = False
             return True
         return False
+
+    def _card_line(self, line: str) -> bool:
+        """A line inside a pasted product card; False when the card has ended before it."""
+        card = self.card
+        assert card is not None
+        if not line or len(card) >= CARD_MAX_LINES or self._is_header(line):
+            self._end_card()
+            return False
+        if line in CARD_END:
+            self._end_card(line)
+            return True
+        card.append(line)
+        after_yuan = len(card) > 1 and card[-2] in ("¥", "￥")
+        if _PRICE.match(line) and (line[0] in "¥￥" or after_yuan):
+            self._end_card()  # the price closes the card
+        return True
+
+    def _is_header(self, line: str) -> bool:
+        try:
+            return self.parser(line) is not None
+        except BadDate:
+            return False
+
+    def _end_card(self, recommend: str | None = None) -> None:
+        """The card becomes one event (``商品卡片：标题 ¥199.00``), never message text."""
+        parts = self.card or []
+        self.card = None
+        text = " ".join(parts).replace("¥ ", "¥").replace("￥ ", "¥")
+        if text:
+            self.roster.event(self.time, "system", f"商品卡片：{text}")
+        if recommend:
+            self.roster.event(self.time, "system", recommend)
+        self.prev_is_text = False
 
     def _preamble(self, number: int, line: str) -> None:
         """A line before the first message: warned about unless it is export decoration."""
@@ -284,6 +338,8 @@ class _Reader:
         self.recalls_after = []
 
     def finish(self) -> None:
+        if self.card is not None:
+            self._end_card()
         self._flush()
         self.open = False
         if self.preamble and self.roster.messages:
