@@ -281,3 +281,29 @@ def test_a_case_rewritten_or_rolled_back_before_its_archived_state(case_dir: Pat
         f"{approval} entries: the case was rolled back"]
     result = run("verify", str(case_dir), "--against", str(root))
     assert result.exit_code == 4 and "the case was rolled back" in result.output
+
+
+# --------------------------------------------------------------------------- active content
+
+
+def test_verify_finds_active_content_nothing_references(tmp_path: Path) -> None:
+    """What a page-level merge copies through resources: JavaScript, a launch action and an
+    executable in objects no reader follows (issue 15 §5)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.attachments["manifest.json"] = pikepdf.AttachedFileSpec(pdf, b'{"exhibits": []}')
+    script = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
+    launch = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Launch, F="payload.exe"))
+    exe = pdf.make_stream(b"MZ", Type=pikepdf.Name.EmbeddedFile)
+    hidden = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, X=pikepdf.Array([script, launch, exe]))
+    pdf.pages[0].obj.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS0=hidden))
+    path = tmp_path / "dossier.pdf"
+    pdf.save(path)
+    found = problems(path)
+    assert f"dossier.pdf: active content: obj {script.objgen[0]}: /JS" in found
+    assert f"dossier.pdf: active content: obj {script.objgen[0]}: action /JavaScript" in found
+    assert f"dossier.pdf: active content: obj {launch.objgen[0]}: action /Launch" in found
+    assert (f"dossier.pdf: active content: obj {exe.objgen[0]}: an embedded file that is not "
+            "an attachment") in found

@@ -381,10 +381,23 @@ def dossier_problems(path: Path, *, expected: dict[str, Any] | None = None,
         expected = _parse(embedded.manifest)
         if expected is None:
             return [f"has no readable embedded {MANIFEST_NAME}"]
-    problems = _attachment_problems(embedded.files, expected)
+    problems = _attachment_problems(embedded.files, expected) + _active(path)
     if pdfa_check and embedded.claims_pdfa:
         problems += [f"PDF/A-3b: {f}" for f in validate(path)]
     return problems
+
+
+def _active(path: Path) -> list[str]:
+    """Active content anywhere in the file (``assemble/pdf/active_scan.py``)."""
+    import pikepdf
+
+    from disputekit.assemble.pdf.active_scan import active_problems
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return active_problems(pdf)
+    except pikepdf.PdfError as exc:
+        return [f"cannot be read as a PDF ({exc})"]
 
 
 def _parse(data: bytes | None) -> dict[str, Any] | None:

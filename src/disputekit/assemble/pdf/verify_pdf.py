@@ -13,6 +13,7 @@ from typing import Any
 
 import pikepdf
 
+from disputekit.assemble.pdf.active_scan import active_problems
 from disputekit.case import Case
 from disputekit.errors import VerificationFailed
 
@@ -95,6 +96,7 @@ def verify_dossier(path: Path, manifest: dict[str, Any] | None, case: Case) -> i
                     problems.append(f"no outline entry for {item.id}")
             problems += _annotation_problems(pdf)
             problems += _attachment_problems(pdf, manifest)
+            problems += active_problems(pdf)  # every object, referenced or not
     except pikepdf.PdfError as exc:
         problems.append(f"unreadable: {exc}")
         pages = 0
