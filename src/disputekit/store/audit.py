@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from disputekit.errors import CaseError
-from disputekit.store.atomic import atomic_write_text
+from disputekit.store.atomic import fsync_dir
 from disputekit.store.nofollow import open_nofollow
 
 GENESIS = "0" * 64
@@ -150,9 +150,20 @@ class AuditLog:
             handle.write(line.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        head = {"seq": entry["seq"], "hash": entry["hash"]}
-        atomic_write_text(self.head_path, json.dumps(head, sort_keys=True) + "\n")
+        self._write_head({"seq": entry["seq"], "hash": entry["hash"]})
         return str(entry["hash"])
+
+    def _write_head(self, head: dict[str, Any]) -> None:
+        """Replace ``head`` atomically through a fixed temp name (``head.new``): a writer killed
+        here leaves nothing for others to sweep, and the next append overwrites it."""
+        tmp = self.head_path.with_name(HEAD_FILE + ".new")
+        fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write((json.dumps(head, sort_keys=True) + "\n").encode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.head_path)
+        fsync_dir(self.head_path.parent)
 
     def head_problems(self, entries: list[dict[str, Any]], required: bool) -> list[str]:
         """Does the log still reach the head the last append recorded? A log *ahead* of its
