@@ -32,8 +32,8 @@ def shipped_time(ctx: RuleContext) -> datetime | None:
 
 def return_signed_time(ctx: RuleContext) -> tuple[Exhibit, datetime] | None:
     signed = [(e, f.signed_at) for e, f in ctx.return_tracking() if f.signed_at]
-    # the earliest signing; an exported record before one read from a screenshot
-    return min(signed, key=lambda pair: (pair[1], bool(getattr(pair[0], "read_from_image", False)))) if signed else None
+    # an exported record before one read from a screenshot; then the earliest signing
+    return min(signed, key=lambda pair: (pair[0].read_from_image, pair[1])) if signed else None
 
 
 def timed(ctx: RuleContext, tag: str) -> list[tuple[Exhibit, datetime]]:
