@@ -167,6 +167,8 @@ def test_removing_the_last_decision_is_caught_and_the_gate_refuses(case: Path) -
     result = run("approve", str(case), "--by", "王组长", "--now", T0.isoformat())
     assert result.exit_code == 4
     assert len(audit_lines(case)) == 7  # nothing appended to a damaged log
+    review = run("review", str(case), "--now", T0.isoformat())
+    assert review.exit_code == 4 and "cannot show the review" in review.output
 
 
 def test_emptied_or_deleted_log_and_deleted_evidence_list(case: Path) -> None:

@@ -321,7 +321,8 @@ class ReviewSummary:
 
 def review_summary(case: Case, now: datetime, *, profile_path: Path | None = None,
                    env: dict[str, str] | None = None) -> ReviewSummary:
-    history = decisions(case)
+    assert_intact(case.paths, "显示复核视图", "show the review")  # never "approved" from a
+    history = decisions(case)  # log that lost its last lines
     last = history[-1] if history else None
     changes = None
     if last is not None:
