@@ -21,11 +21,13 @@ QIANNIU = "买家小王 2025-4-20 10:02:03\n在吗\n旗舰店:客服A 2025-4-20 
 NO_MESSAGES_FIX_EN = (
     "In a Qianniu/Aliwangwang text export each message starts with a header line such as "
     "“nickname 2025-4-20 10:02:03” followed by the message text; a table (CSV/XLSX) needs a "
-    "header row with time, sender, content; for JSON see docs/formats-chat.md."
+    "header row with time, sender, content; for JSON see docs/formats-chat.md. If it is a "
+    "tracking record, add it with --as tracking."
 )
 NO_MESSAGES_FIX_ZH = (
     "千牛/旺旺文本记录的每条消息应以“昵称 2025-4-20 10:02:03”这样的标题行开头，下一行起是消息内容；"
     "表格（CSV/XLSX）需要“时间、发送人、内容”表头；JSON 格式见 docs/formats-chat.md。"
+    "若这是物流记录，请用 --as tracking 添加。"
 )
 
 

@@ -197,3 +197,17 @@ def test_edits_replay_to_evidence_json(returned: Path) -> None:
         state = REDUCERS[entry["action"]](state, entry)
         assert state == load_evidence(meta), step
     assert isinstance(state, EvidenceList)
+
+
+def test_verify_catches_a_hand_edit_after_a_withdrawal(signed: Path) -> None:
+    """The issue's trap, the other way out: evidence.json edited by hand no longer passes."""
+    run("withdraw", str(signed), "E4", "--reason", "wrong order", "--now", LATER)
+    assert run("verify", str(signed)).exit_code == 0
+    meta = signed / ".disputekit" / "evidence.json"
+    data = json.loads(meta.read_text("utf-8"))
+    data["items"][3]["withdrawn"] = None  # "un-withdraw" E4 by hand
+    meta.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    result = run("verify", str(signed), "--json")
+    assert result.exit_code != 0
+    assert any("E4" in p["problem"] and "withdrawn" in p["problem"]
+               for p in json.loads(result.output)["problems"])

@@ -182,12 +182,13 @@ def _no_messages() -> InputFileError:
         fix_zh=(
             "千牛/旺旺文本记录的每条消息应以“昵称 2025-4-20 10:02:03”这样的标题行开头，"
             f"下一行起是消息内容；表格（CSV/XLSX）需要“{zh_cols}”表头；"
-            "JSON 格式见 docs/formats-chat.md。"
+            "JSON 格式见 docs/formats-chat.md。若这是物流记录，请用 --as tracking 添加。"
         ),
         fix_en=(
             "In a Qianniu/Aliwangwang text export each message starts with a header line such "
             "as “nickname 2025-4-20 10:02:03” followed by the message text; a table (CSV/XLSX) "
-            f"needs a header row with {en_cols}; for JSON see docs/formats-chat.md."
+            f"needs a header row with {en_cols}; for JSON see docs/formats-chat.md. If it is a "
+            "tracking record, add it with --as tracking."
         ),
     )
 
