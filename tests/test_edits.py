@@ -211,3 +211,11 @@ def test_verify_catches_a_hand_edit_after_a_withdrawal(signed: Path) -> None:
     assert result.exit_code != 0
     assert any("E4" in p["problem"] and "withdrawn" in p["problem"]
                for p in json.loads(result.output)["problems"])
+
+
+def test_a_withdrawn_chat_is_not_marked(signed: Path) -> None:
+    run("withdraw", str(signed), "E1", "--reason", "another buyer's chat", "--now", LATER)
+    result = run("mark", str(signed), "E1", "--message", "3")
+    assert (result.exit_code, result.output) == (
+        2, "Error: E1 was withdrawn (another buyer's chat) and cannot be changed. "
+        "To use the file again, add it anew with `disputekit add` (it gets a new id).\n")

@@ -178,6 +178,10 @@ def mark_messages(
         evidence = load_evidence(case.paths.evidence)
         recover_after_crash(case, evidence, at, actor)
         item = evidence.by_id(exhibit)
+        if item is not None and item.withdrawn:
+            from disputekit.collect.edits import in_force_item
+
+            in_force_item(evidence, item.id)  # refuses: a withdrawn exhibit is not marked
         if item is None or item.kind != "chat":
             raise UsageError(
                 f"{exhibit} 不是本案的聊天记录证据。", f"{exhibit} is not a chat exhibit of this case.",
