@@ -135,7 +135,7 @@ def test_unparseable_required_time_is_a_clear_error(tmp_path: Path) -> None:
     result = check(tmp_path / "a")
     assert result.exit_code == 5
     assert "case.toml is invalid" in result.stderr
-    assert f"{toml}: requested_at → " in result.stderr
+    assert f"{toml}: requested_at: cannot read 'soon' (a date and time, China time); e.g. 2025-04-20 10:02" in result.stderr
     assert "Traceback" not in result.output
 
 
