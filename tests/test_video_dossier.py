@@ -81,3 +81,16 @@ def test_upload_bundle_offers_the_marked_frame(built: dict[str, Any]) -> None:
     still = next(f for f in bundle["files"] if f.get("exhibit") == "E4")
     assert (still["media_type"], still["width"], still["height"]) == ("image/jpeg", 320, 192)
     assert still["path"].startswith("images/") and "E4_IMG_0042" in still["path"]
+
+
+def test_a_large_video_is_never_embedded() -> None:
+    """Embedding reads the file into memory: a video over the limit stays in objects/."""
+    from disputekit.assemble.build import _attached
+    from disputekit.collect.parse.limits import MAX_EMBEDDED_VIDEO_BYTES
+    from rulekit import case, item, memory_case
+    from test_rules_video import video
+
+    small, large = item(1, video()), item(2, video())
+    large = large.model_copy(update={"size": MAX_EMBEDDED_VIDEO_BYTES + 1})
+    chosen = _attached(memory_case(case(), [small, large]), None)  # None: the archive's "all"
+    assert chosen == {"E1"}

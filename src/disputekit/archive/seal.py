@@ -42,6 +42,7 @@ from disputekit.archive.record import OUTCOMES, dumps, read_manifest, sealed
 from disputekit.archive.upload_check import stage_upload
 from disputekit.case import Case, open_case
 from disputekit.collect.case_integrity import TORN, check_integrity
+from disputekit.collect.parse.limits import MAX_EMBEDDED_VIDEO_BYTES
 from disputekit.errors import (
     BlockingFindings,
     CaseBusy,
@@ -330,7 +331,8 @@ def _dossier_manifest(case: Case, profile_id: str, profile_version: str, now: da
                               generated_at=now.isoformat())
     embedded["attachments"] = {
         attachment_name(i.id, i.name): {"exhibit": i.id, "sha256": i.sha256, "size": i.size}
-        for i in case.evidence.items}
+        for i in case.evidence.items  # a large video stays in objects/ (read into memory else)
+        if not (i.kind == "video" and i.size > MAX_EMBEDDED_VIDEO_BYTES)}
     embedded["archive"] = {"version": number, "outcome": outcome}
     return embedded
 

@@ -44,6 +44,7 @@ from disputekit.assemble.timeline import build_timeline
 from disputekit.assemble.video_images import VideoStills, prepare_video_stills
 from disputekit.case import Case, open_case
 from disputekit.collect.case_integrity import assert_intact
+from disputekit.collect.parse.limits import MAX_EMBEDDED_VIDEO_BYTES
 from disputekit.draft.reason import Draft, draft_reason
 from disputekit.errors import BlockingFindings, VerificationFailed
 from disputekit.kinds import IMAGE_KINDS
@@ -65,13 +66,11 @@ if TYPE_CHECKING:
     from disputekit.assemble.upload.bundle import ImageOutcome, ImageTask
 
 BUDGETED = (*IMAGE_KINDS, "video")  # attached while they fit the attachment budget
-MAX_ATTACHED_VIDEO = 256 * 1024 * 1024
-"""A video larger than this is never embedded in a PDF (embedding reads it into memory)."""
 
 
 def _attached(case: Case, budget: int | None) -> set[str]:
     """Chat, tracking and PDF originals always; photos and videos while they fit the budget
-    (None = all; videos over MAX_ATTACHED_VIDEO never).
+    (None = all; videos over limits.MAX_EMBEDDED_VIDEO_BYTES never).
 
     The working dossier must stay small enough to send around; the archive dossier (PDF/A)
     attaches everything. Originals not attached stay in the case's object store, hashed.
@@ -79,7 +78,7 @@ def _attached(case: Case, budget: int | None) -> set[str]:
     chosen, total = set(), 0
     for item in sorted(case.evidence.items, key=lambda i: (i.kind in BUDGETED, i.size)):
         photo = item.kind in BUDGETED
-        if item.kind == "video" and item.size > MAX_ATTACHED_VIDEO:
+        if item.kind == "video" and item.size > MAX_EMBEDDED_VIDEO_BYTES:
             continue  # kept in the object store (and the archive's objects/), hashed
         if budget is None or not photo or total + item.size <= budget:
             chosen.add(item.id)

@@ -28,6 +28,11 @@ MAX_VIDEO_BYTES = 4 * 1024 * 1024 * 1024
 Only box headers, the index and a few frames are ever read (never the whole file), but the
 original is copied into the case, so this bounds the disk it costs."""
 
+MAX_EMBEDDED_VIDEO_BYTES = 256 * 1024 * 1024
+"""Largest video embedded in a PDF (the working dossier or the archive's PDF/A): embedding
+reads the file into memory. A larger original stays in the case's object store and the
+archive's ``objects/``, listed with its SHA-256."""
+
 MAX_FRAMES_SCANNED = 200
 """Frames of an animation we step through to validate their headers (a GIF frame may
 claim an extent far beyond its canvas). Only the first frame is ever shown."""
