@@ -39,8 +39,10 @@ def check_integrity(paths: CasePaths) -> Integrity:
     if not paths.audit.is_file() and written:
         out.problems.append(".disputekit/audit.jsonl: missing (every write is in the log)")
         return out
-    out.problems += [f".disputekit/audit.jsonl: line {p.line}: {p.problem}"
-                     for p in audit.verify()]
+    chain = audit.verify()
+    torn = {p.line for p in chain if p.problem == TORN}  # that line is reported once, as torn
+    out.problems += [f".disputekit/audit.jsonl: line {p.line}: {p.problem}" for p in chain
+                     if p.problem == TORN or p.line not in torn]
     try:
         entries = audit.entries()
         if not entries and written:
