@@ -90,7 +90,8 @@ def context_for(case: Case, profile: Profile, now: datetime, ground: str | None)
 
 # Rules about sending a refusal *now*; they do not stop sealing a closed case or building the
 # archive's dossier (otherwise nothing could be archived once the dispute is over).
-NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable"})
+# The archive also checks the originals itself, with its own (more specific) error.
+NOT_FOR_ARCHIVE = frozenset({"deadline.timeout", "state.refusable", "gate.objects-intact"})
 # Warnings that still make the case "not ready": build would refuse the upload bundle.
 NOT_READY = frozenset({"gate.approval"})
 
