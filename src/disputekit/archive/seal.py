@@ -110,6 +110,7 @@ def archive_case(
     ``default_make_dossier``, the real builder).
     """
     case = open_case(case_dir)
+    _check_case_intact(case)  # damage first (exit 4), before rules that would also trip on it
     check_archivable(case, outcome, now, profile_path, env)
     ensure_archive(archive_root)
     digest = state_hash(case)
