@@ -63,7 +63,7 @@ def _ground(row: dict[str, Any]) -> str:
     if not ground or platform not in shipped_platforms():
         return ground or "-"
     found = load_profile(platform).grounds.get(ground)
-    return pick(found.name_zh, found.name_en) if found is not None else ground
+    return pick(found.name_zh, ground) if found is not None else ground  # English keeps the id
 
 
 def stats_lines(stats: Stats) -> list[str]:

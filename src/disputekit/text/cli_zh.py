@@ -241,7 +241,6 @@ COMMANDS: dict[str, CommandText] = {
         options={
             "--ground": "按此拒绝理由起草，而不是案件选定的理由。",
             "--lang": "拒绝理由的语言（默认：案件的语言）。",
-            "--lang": "拒绝理由的语言（默认：案件的语言）。",
             "--draft": "即使有阻断问题也输出拒绝理由，并标明草稿/DRAFT——不可粘贴提交。",
             "--profile": PROFILE, "--now": NOW, "--json": JSON,
         },
@@ -408,8 +407,8 @@ CLICK: dict[str, str] = {
     "Options": "选项",
     "Commands": "命令",
     "Positional arguments": "位置参数",
-    "Show this message and exit.": "显示此帮助并退出。",
-    "Show the version and exit.": "显示版本并退出。",
+    # "Show this message and exit." is not here: Click caches the --help option per command, so
+    # it is localized by flag (COMMON, ROOT) instead of when Click creates it.
     "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
     "Error: {message}": "错误：{message}",
     "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看帮助。",
