@@ -72,7 +72,11 @@ def test_sample_a_evidence_is_parsed_as_expected(sample_a: Path) -> None:
     ev = open_case(sample_a).evidence
     assert [(i.id, i.kind, i.tag) for i in ev.items] == [
         ("E1", "chat", None), ("E2", "tracking", "shipment"), ("E3", "photo", "before_shipment"),
-        ("E4", "photo", "before_shipment"), ("E5", "screenshot", None)]
+        ("E4", "photo", "before_shipment"),
+        # the screenshot is read as the 物流详情 page of the case's waybill: tagged as the shipment's
+        ("E5", "screenshot", "shipment")]
+    shot = ev.items[4].facts
+    assert (shot["reads_as"], shot["tracking"]["waybill"]) == ("tracking", "73518294603127")
     tracking = ev.items[1].facts
     assert (tracking["signer"], tracking["signed_at"]) == ("本人", "2025-04-18T14:05:37+08:00")
 
