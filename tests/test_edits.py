@@ -89,8 +89,8 @@ def test_withdrawn_exhibit_leaves_the_dossier(signed: Path) -> None:
     (["tag", "CASE", "E2"], 2,
      "Error: Give --tag and/or --caption. e.g. disputekit tag CASE E4 --tag returned_item\n"),
     (["facts", "CASE", "E1", "--waybill", "1"], 2,
-     "Error: E1 is not a tracking record; only tracking records take a courier and waybill. "
-     "See kinds with `disputekit list`.\n"),
+     "Error: E1 is not a tracking record; only tracking records (or screenshots read as a "
+     "tracking page) take a courier and waybill. See kinds with `disputekit list`.\n"),
     (["facts", "CASE", "E2", "--waybill", " "], 2,
      "Error: Give --courier and/or --waybill. e.g. disputekit facts CASE E3 --courier zhongtong "
      "--waybill 73512345678901\n"),

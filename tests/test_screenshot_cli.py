@@ -132,3 +132,22 @@ def test_engine_failure_keeps_the_file_as_a_plain_image(tmp_path: Path, monkeypa
     read = [f for f in report["findings"] if f["rule"] == "screenshot.read"]
     assert [(f["severity"], f["exhibits"]) for f in read] == [("warning", ["E2"])]
     assert not report["ready"]  # the tracking record the ground needs is still missing
+
+
+def test_a_misread_waybill_is_corrected_by_the_agent_and_audited(tmp_path: Path) -> None:
+    case = sample_case(tmp_path, "misread")
+    image = tmp_path / "misread.png"
+    screenkit.phone_tracking_taobao(waybill="75123456789012").save(image)
+    original = image.read_bytes()
+    assert run("add", str(case), str(image), "--tag", "shipment", "--now", NOW).exit_code == 0
+    assert check_json(case)["ready"] is False  # another parcel's number, as read
+    fixed = run("facts", str(case), "E2", "--waybill", "73518294603127", "--now", NOW)
+    assert fixed.exit_code == 0, fixed.output
+    item = json.loads(run("list", str(case), "--json").stdout)[-1]
+    assert item["typed"] == {"waybill": "73518294603127"}
+    assert item["facts"]["tracking"]["waybill"] == "75123456789012"  # what OCR read stays as read
+    assert [f["rule"] for f in check_json(case)["findings"] if f["rule"] == "tracking.matches-case"] == []
+    audit = [json.loads(line) for line in (case / ".disputekit" / "audit.jsonl").read_text("utf-8").splitlines()]
+    assert audit[-1]["action"] == "facts" and audit[-1]["details"]["fields"]["waybill"] == "73518294603127"
+    assert image.read_bytes() == original
+    assert run("verify", str(case)).exit_code == 0

@@ -67,6 +67,8 @@ def reduce_facts(evidence: EvidenceList, entry: Entry) -> EvidenceList:
     item = _item(evidence, entry)
     fields = {k: v for k, v in entry["details"]["fields"].items() if v is not None}
     typed = {**item.typed, **fields}
+    if item.kind == "screenshot":  # what OCR read stays as read; the typed values go over it
+        return _replace(evidence, item.model_copy(update={"typed": typed}))
     facts = tracking_with(item.facts, fields)
     return _replace(evidence, item.model_copy(update={"typed": typed, "facts": facts}))
 

@@ -120,11 +120,11 @@ def type_facts(root: Path, exhibit: str, *, courier: str | None, waybill: str | 
     fields = typed_fields(courier, waybill)
 
     def plan(case: Case, item: EvidenceItem) -> list[tuple[str, dict[str, Any]]]:
-        if item.kind != "tracking":
+        if item.kind != "tracking" and item.facts.get("reads_as") != "tracking":
             raise UsageError(
-                f"{item.id} 不是物流记录，只有物流记录可以录入快递公司和运单号。",
-                f"{item.id} is not a tracking record; only tracking records take a courier "
-                "and waybill.",
+                f"{item.id} 不是物流记录，只有物流记录（或识别为物流页面的截图）可以录入快递公司和运单号。",
+                f"{item.id} is not a tracking record; only tracking records (or screenshots read "
+                "as a tracking page) take a courier and waybill.",
                 fix_zh="用 disputekit list 查看证据种类。", fix_en="See kinds with `disputekit list`.",
             )
         steps = [("facts", {"exhibit": item.id, "fields": fields, "typed": True})]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from disputekit.collect.parse.waybill import resolve_courier
 from disputekit.kinds import AnyFacts, validate_facts
 from disputekit.models.case import CaseFile
 from disputekit.models.evidence import EvidenceItem
-from disputekit.models.facts import ChatFacts, PhotoFacts, ScreenChat, TrackingFacts
+from disputekit.models.facts import ChatFacts, PhotoFacts, ScreenChat, ScreenTracking, TrackingFacts
 from disputekit.profiles.model import Ground, Profile
 
 
@@ -30,8 +31,8 @@ class Exhibit:
         """The tracking record it holds: an export, or a tracking page read from a screenshot."""
         if isinstance(self.facts, TrackingFacts):
             return self.facts
-        if isinstance(self.facts, PhotoFacts) and self.facts.reads_as == "tracking":
-            return self.facts.tracking
+        if isinstance(self.facts, PhotoFacts) and self.facts.reads_as == "tracking" and self.facts.tracking:
+            return typed_over(self.facts.tracking, self.item.typed)
         return None
 
     def as_chat(self) -> ChatFacts | None:
@@ -60,6 +61,21 @@ class Exhibit:
         if reading is None:
             return False
         return any(source.confidence < threshold for source in reading.sources.values())
+
+
+def typed_over(reading: ScreenTracking, typed: dict[str, object]) -> ScreenTracking:
+    """A screenshot's tracking reading with the values the agent typed (``disputekit facts``)
+    over what OCR read: a typed value has no OCR source, so no low confidence either."""
+    fields = {k: v for k, v in typed.items() if k in ("courier", "waybill") and isinstance(v, str)}
+    if not fields:
+        return reading
+    update: dict[str, object] = {**fields, "sources": {k: v for k, v in reading.sources.items() if k not in fields}}
+    if "courier" in fields:
+        known = resolve_courier(fields["courier"])
+        update["courier_name"] = known.name_zh if known else None
+    if "waybill" in fields:
+        update["waybills"] = [fields["waybill"]]
+    return reading.model_copy(update=update)
 
 
 def screen_chat(chat: ScreenChat) -> ChatFacts:
