@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,12 +52,21 @@ def lock_timeout() -> float:
     return value
 
 
+_HELD: set[tuple[str, int, int]] = set()
+"""Locks this process holds (per pid: a forked child holds none), per thread: a nested ``case_lock`` on the same file re-enters
+instead of waiting for itself until the timeout."""
+
+
 @contextlib.contextmanager
 def case_lock(meta_dir: Path, timeout: float | None = None, lock_name: str = "lock") -> Iterator[None]:
     """Hold ``.disputekit/lock`` (or ``lock_name`` in another folder, e.g. the build output)
     for the block; wait up to ``timeout`` seconds (default: ``lock_timeout()``), then raise
     CaseBusy. Never waits forever."""
     meta_dir.mkdir(parents=True, exist_ok=True)
+    key = (str((meta_dir / lock_name).resolve()), os.getpid(), threading.get_ident())
+    if key in _HELD:  # this thread holds it already (e.g. a check run inside approve): re-enter
+        yield
+        return
     wait = lock_timeout() if timeout is None else max(0.0, timeout)
     lock = FileLock(str(meta_dir / lock_name), timeout=wait)
     try:
@@ -68,7 +78,9 @@ def case_lock(meta_dir: Path, timeout: float | None = None, lock_name: str = "lo
             fix_zh=f"请稍后重试，或设置 {TIMEOUT_ENV} 延长等待。",
             fix_en=f"Try again shortly, or raise {TIMEOUT_ENV}.",
         ) from None
+    _HELD.add(key)
     try:
         yield
     finally:
+        _HELD.discard(key)
         lock.release()
