@@ -352,17 +352,32 @@ def _audit_problems(audit: AuditLog, items: Sequence[object], after_kill: bool) 
 
 
 def out_problems(case_dir: Path) -> list[str]:
-    """``out/``: dossier.pdf absent or complete and verified; nothing else but known temps."""
+    """``out/``: each edition (the lead's dossier.pdf, the platform's submission.pdf) absent or
+    complete; the dossier verified; nothing else but the bundles and known temps."""
     out = case_dir / "out"
     problems = []
     for entry in out.iterdir() if out.is_dir() else []:
-        if entry.name in ("dossier.pdf", "upload") or entry.name.startswith(STALE_OUT):
+        if entry.name in ("dossier.pdf", "submission.pdf", "upload", "draft") or entry.name.startswith(STALE_OUT):
             continue
         problems.append(f"unexpected entry in out/: {entry.name}")
     dossier = out / "dossier.pdf"
     if dossier.exists():
         problems += [f"dossier.pdf: {p}" for p in dossier_problems_of(dossier)]
+    submission = out / "submission.pdf"
+    if submission.exists():
+        problems += [f"submission.pdf: {p}" for p in edition_problems_of(submission)]
     return problems
+
+
+def edition_problems_of(path: Path) -> list[str]:
+    """A PDF that opens and has pages (the submission carries no manifest to verify)."""
+    from pypdf import PdfReader
+
+    try:
+        pages = len(PdfReader(path).pages)
+    except Exception as exc:  # any failure to read is the finding
+        return [f"unreadable ({type(exc).__name__}: {exc})"]
+    return [] if pages else ["no pages"]
 
 
 def dossier_problems_of(path: Path) -> list[str]:
