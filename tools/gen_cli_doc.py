@@ -25,13 +25,18 @@ is stale. Exit codes: see [exit-codes.md](exit-codes.md). JSON shapes: see [json
 
 
 def render() -> str:
+    """The English reference (the Chinese help is the same catalog, see text/cli_zh.py)."""
     runner = CliRunner()
-    parts = [HEADER, "## disputekit\n\n```\n", runner.invoke(cli, ["--help"], prog_name="disputekit", terminal_width=100,
-             env={"COLUMNS": "100"}).output, "```\n"]
+    env = {"COLUMNS": "100", "DISPUTEKIT_LANG": "en"}
+
+    def help_of(*args: str) -> str:
+        return runner.invoke(cli, ["--lang", "en", *args], prog_name="disputekit",
+                             terminal_width=100, env=env).output
+
+    parts = [HEADER, "## disputekit\n\n```\n", help_of("--help"), "```\n"]
     ctx = click.Context(cli)
     for name in sorted(cli.list_commands(ctx)):
-        text = runner.invoke(cli, [name, "--help"], prog_name="disputekit", terminal_width=100, env={"COLUMNS": "100"}).output
-        parts += [f"\n## disputekit {name}\n\n```\n", text, "```\n"]
+        parts += [f"\n## disputekit {name}\n\n```\n", help_of(name, "--help"), "```\n"]
     return "".join(parts)
 
 

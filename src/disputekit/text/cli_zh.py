@@ -443,9 +443,8 @@ CLICK: dict[str, str] = {
     "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
     "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
     "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
-    "file": "文件",
-    "directory": "文件夹",
-    "path": "路径",
+    # Not "file"/"directory"/"path": click.Path takes its name from them once, when a command
+    # module is first imported, and that name is the metavar (FILE) for the rest of the process.
     "Aborted!": "已中止！",
     "default: {default}": "默认：{default}",
     "required": "必填",
