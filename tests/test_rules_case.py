@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 from disputekit.validate.rules.case_rules import UNREADABLE_TIMES
 from disputekit.validate.rules.finding import Severity
-from rulekit import Fires, Quiet, check_fires, check_quiet, ctx
+from rulekit import Fires, Quiet, ctx
 
 B = Severity.BLOCKING
 
@@ -28,15 +26,6 @@ QUIET = [
     Quiet("case.times", "all-times-readable", ctx),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_one_finding_per_unreadable_time_in_field_order() -> None:

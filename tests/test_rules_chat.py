@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from disputekit.models.facts import ChatFacts, Role
 from disputekit.profiles.load import load_profile
 from disputekit.validate.rules.context import RuleContext
@@ -15,8 +13,6 @@ from rulekit import (
     Fires,
     Quiet,
     chat,
-    check_fires,
-    check_quiet,
     ctx,
     good_messages,
     msg,
@@ -101,15 +97,6 @@ QUIET = [
     ]))),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_gap_threshold_comes_from_the_profile(tmp_path: Path) -> None:

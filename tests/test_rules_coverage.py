@@ -15,7 +15,7 @@ import pytest
 from disputekit.profiles.load import load_profile
 from disputekit.validate.check import evaluate
 from disputekit.validate.rules.registry import all_rules
-from rulekit import Fires, norm
+from rulekit import Fires, Quiet, check_fires, check_quiet, norm
 
 # Every tests/test_rules_*.py that declares FIRES is a family: found, not listed.
 FAMILIES = tuple(
@@ -76,3 +76,14 @@ def test_ground_rule_is_silent_under_other_grounds(scenario: Fires) -> None:
     for other in [*_grounds_listing(scenario.rule, False), None]:
         found = evaluate(dataclasses.replace(context, ground_id=other))
         assert scenario.rule not in {f.rule for f in found}, other
+
+
+# The scenarios of every family run here, once (the family modules only declare them).
+@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
+def test_fires(scenario: Fires) -> None:
+    check_fires(scenario)
+
+
+@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
+def test_quiet(scenario: Quiet) -> None:
+    check_quiet(scenario)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from disputekit.models.facts import Role, TrackingStatus
 from disputekit.validate.check import evaluate
 from disputekit.validate.grounds import fit_grounds
@@ -14,8 +12,6 @@ from rulekit import (
     Quiet,
     case,
     chat,
-    check_fires,
-    check_quiet,
     ctx,
     event,
     item,
@@ -71,15 +67,6 @@ QUIET = [
                       [item(1, chat()), item(2, tracking(**IN_TRANSIT), tag="shipment")])),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_marked_consent_lifts_the_cap_on_station_delivery() -> None:

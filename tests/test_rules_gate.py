@@ -16,8 +16,6 @@ from rulekit import (
     Fires,
     Quiet,
     case,
-    check_fires,
-    check_quiet,
     ctx,
     make_case_dir,
     signed_evidence,
@@ -49,15 +47,6 @@ QUIET = [
     Quiet("gate.approval", "not-required", ctx),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_a_tampered_original_makes_check_not_ready(tmp_path: Path) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from disputekit.models.evidence import EvidenceItem
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Severity
@@ -14,8 +12,6 @@ from rulekit import (
     Quiet,
     case,
     chat,
-    check_fires,
-    check_quiet,
     ctx,
     item,
     items,
@@ -125,15 +121,6 @@ QUIET = [
     Quiet("grounds.tmall-requirements", "tmall-complete", lambda: tmall(refund_phase="aftersale")),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_tmall_without_phase_or_image_gets_both_findings() -> None:

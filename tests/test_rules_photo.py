@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from disputekit.models.facts import PhotoFacts
 from disputekit.profiles.load import load_profile
 from disputekit.validate.rules.context import RuleContext
@@ -15,8 +13,6 @@ from rulekit import (
     Fires,
     Quiet,
     case,
-    check_fires,
-    check_quiet,
     ctx,
     item,
     items,
@@ -103,15 +99,6 @@ QUIET = [
     Quiet("photo.returned-item-time", "after-return-signed", return_ctx),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_three_copies_give_three_pairs() -> None:

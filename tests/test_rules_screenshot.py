@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from disputekit.models.facts import ScreenChat, ScreenTracking
 from disputekit.models.screen import OcrLine, OcrText, Source
 from disputekit.validate.check import evaluate
@@ -20,8 +18,6 @@ from rulekit import (
     Quiet,
     Role,
     chat,
-    check_fires,
-    check_quiet,
     ctx,
     items,
     msg,
@@ -108,15 +104,6 @@ QUIET = [
     Quiet("screenshot.refund-page", "no-refund-page", only_screenshot),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def _blocking(context: Any) -> list[str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from disputekit.validate.rules.finding import Severity
-from rulekit import Fires, Quiet, case, check_fires, check_quiet, ctx, return_ctx
+from rulekit import Fires, Quiet, case, ctx, return_ctx
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
@@ -45,13 +43,3 @@ QUIET = [
     Quiet("state.refusable", "waiting-seller-agree", ctx),
     Quiet("state.refusable", "waiting-seller-confirm", lambda: ctx(case(state="waiting_seller_confirm"))),
 ]
-
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from disputekit.validate.deadline import seven_day_end
 from disputekit.validate.rules.finding import Severity
 from rulekit import (
     Fires,
     Quiet,
     case,
-    check_fires,
-    check_quiet,
     ctx,
     photo,
     replace,
@@ -81,15 +77,6 @@ QUIET = [
           lambda: ctx(case(ground="beyond_7day_window", signed_at=None), signed_evidence()[:1])),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_seven_day_window_starts_the_day_after_signing() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from disputekit.models.facts import TrackingFacts
 from disputekit.models.facts import TrackingStatus as S
 from disputekit.validate.check import evaluate
@@ -15,8 +13,6 @@ from rulekit import (
     Fires,
     Quiet,
     case,
-    check_fires,
-    check_quiet,
     ctx,
     event,
     replace,
@@ -119,15 +115,6 @@ QUIET = [
         ground="return_not_received")),
 ]
 
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
 
 
 def test_untagged_tracking_counts_as_the_shipment() -> None:

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from disputekit.models.video import VideoFacts
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Severity
 from rulekit import (
     Fires,
     Quiet,
-    check_fires,
-    check_quiet,
     item,
     photo,
     return_ctx,
@@ -76,13 +72,3 @@ QUIET = [
     Quiet("video.truncated", "complete", lambda: with_video(video())),
     Quiet("photo.truncated", "whole", return_ctx),
 ]
-
-
-@pytest.mark.parametrize("scenario", FIRES, ids=lambda s: s.id)
-def test_fires(scenario: Fires) -> None:
-    check_fires(scenario)
-
-
-@pytest.mark.parametrize("scenario", QUIET, ids=lambda s: s.id)
-def test_quiet(scenario: Quiet) -> None:
-    check_quiet(scenario)
