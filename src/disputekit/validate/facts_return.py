@@ -160,12 +160,7 @@ def _captioned(ctx: RuleContext, group: str) -> list[tuple[Exhibit, str]]:
       how_en="add unboxing photos taken after the return was signed (--tag returned_item) whose caption names the wear, removed tags, stains… (--caption)",
       source="办法 第8、9条")
 def resale_damage(ctx: RuleContext) -> EstablishedFact | None:
-    hits = _captioned(ctx, "damage")
-    if not hits:
-        return None
-    note = shorten(hits[0][1])
-    return EstablishedFact("resale_damage", f"开箱所见：{note}", f"seen at unboxing: {note}", ids(e for e, _ in hits),
-                           "caption", "photo (tagged, captioned)", {"damage_note": note})
+    return _seen_at_unboxing(ctx, "resale_damage", "damage", "damage_note")
 
 
 @fact("parts_missing", zh="退回商品缺少配件（开箱照片及说明）", en="The return lacks parts (unboxing photo and caption)",
@@ -173,12 +168,17 @@ def resale_damage(ctx: RuleContext) -> EstablishedFact | None:
       how_en="add unboxing photos taken after the return was signed (--tag returned_item) whose caption names the missing part (--caption)",
       source="办法 第8、12条")
 def parts_missing(ctx: RuleContext) -> EstablishedFact | None:
-    hits = _captioned(ctx, "missing")
+    return _seen_at_unboxing(ctx, "parts_missing", "missing", "missing_note")
+
+
+def _seen_at_unboxing(ctx: RuleContext, fact_id: str, group: str, key: str) -> EstablishedFact | None:
+    """What the caption of an unboxing photo taken after the return's signing says it shows."""
+    hits = _captioned(ctx, group)
     if not hits:
         return None
     note = shorten(hits[0][1])
-    return EstablishedFact("parts_missing", f"开箱所见：{note}", f"seen at unboxing: {note}", ids(e for e, _ in hits),
-                           "caption", "photo (tagged, captioned)", {"missing_note": note})
+    return EstablishedFact(fact_id, f"开箱所见：{note}", f"seen at unboxing: {note}", ids(e for e, _ in hits),
+                           "caption", "photo (tagged, captioned)", {key: note})
 
 
 @fact("listing_exclusion", zh="商品页面或下单快照显示不支持七天无理由", en="The listing or checkout snapshot shows the 7-day exclusion",
