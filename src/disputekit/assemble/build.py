@@ -39,6 +39,7 @@ from disputekit.assemble.pdf.layout import (
 from disputekit.assemble.pdf.pdf_post import Attachment, finish_pdf, manifest_attachment, pdf_date
 from disputekit.assemble.pdf.story import Collector, Writer
 from disputekit.assemble.pdf.verify_pdf import verify_dossier
+from disputekit.assemble.renditions import SUFFIX as RENDITION_SUFFIX
 from disputekit.assemble.renditions import digests, masked_renditions
 from disputekit.assemble.timeline import build_timeline
 from disputekit.assemble.video_images import VideoStills, prepare_video_stills
@@ -248,6 +249,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
             pdf_pages={i.id: int(i.facts.get("pages", 0)) for i in case.evidence.items if i.kind == "document"},
             reviews=decisions(case), sign_off=sign_off(case), attached=attached, changes=_changes(case),
             established=established_facts(ctx),
+            renditions={name.removesuffix(RENDITION_SUFFIX) for name in renditions},
         )
         progress("排版 PDF…", "Laying out the PDF…")
         web = _web_tasks(case, ctx, work, options) if options.upload and draft is not None else {}
@@ -265,7 +267,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         submission = None
         if not options.pdfa:
             progress("生成提交版…", "Making the submission edition…")
-            sub = replace(data, edition="submission", attached=set())
+            sub = replace(data, edition="submission", attached=set(), renditions=set())
             submission = _finish(case, sub, _render(sub, work / "sub.pdf"), work / "submission.pdf", [], options)
             verify_dossier(submission, None, case)
         upload_dir = None

@@ -28,6 +28,14 @@ class FloatValue(Sourced):
     value: float
 
 
+class CountValue(Sourced):
+    value: int = Field(ge=0)
+
+
+class HoursValue(Sourced):
+    value: float = Field(ge=0)
+
+
 class BoolValue(Sourced):
     value: bool
 
@@ -137,6 +145,16 @@ class Privacy(Frozen):
     attach_originals: BoolValue
 
 
+class DossierLayout(Frozen):
+    """How much of a long chat the dossier shows (issue 13 §4); shop settings, not platform rules."""
+
+    chat_whole_up_to: CountValue
+    chat_context: CountValue
+    chat_before_request_hours: HoursValue
+    chat_after_request_hours: HoursValue
+    chat_max_shown: CountValue
+
+
 class ProfileInfo(Frozen):
     id: str
     version: str
@@ -156,6 +174,7 @@ class Profile(Frozen):
     grounds: dict[str, Ground]
     requirements: Requirements
     privacy: Privacy
+    dossier: DossierLayout
 
     def state(self, name: str) -> StateRule | None:
         return self.states.get(name)

@@ -26,6 +26,8 @@ class FactLike(Protocol):
     def en(self) -> str: ...
     @property
     def exhibits(self) -> tuple[str, ...]: ...
+    @property
+    def locator(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class DossierData:
     edition: Literal["review", "submission"] = "review"
     changes: StateDiff | None = None  # since the state the last decision saw; None if unknown
     established: list[FactLike] = field(default_factory=list)  # facts the evidence shows
+    renditions: set[str] = field(default_factory=set)  # exhibit ids whose masked text is attached
 
     @property
     def submission(self) -> bool:

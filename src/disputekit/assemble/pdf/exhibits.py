@@ -10,6 +10,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
+from disputekit.assemble.pdf.chat_pages import MARK_BG, chat_story
 from disputekit.assemble.pdf.dossier_data import DossierData, anchor
 from disputekit.assemble.pdf.labels import STATUS, t
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
@@ -21,15 +22,11 @@ from disputekit.models.facts import (
     ChatFacts,
     DocumentFacts,
     PhotoFacts,
-    Role,
     TrackingFacts,
     TrackingStatus,
 )
-from disputekit.privacy.pii import mask
 from disputekit.validate.rules.context import Exhibit
 
-ROLE_BG = {Role.BUYER: "#eaf2fd", Role.SELLER: "#eaf7ee", Role.SYSTEM: "#f2f2f2", Role.UNKNOWN: "#ffffff"}
-MARK_BG = "#fff4c2"
 FRAME_H = PAGE_H - 2 * MARGIN - HEADER_H - FOOTER_H
 
 
@@ -43,31 +40,7 @@ def heading(w: Writer, d: DossierData, e: Exhibit) -> list[Flowable]:
 
 
 def chat(w: Writer, d: DossierData, e: Exhibit, facts: ChatFacts) -> list[Flowable]:
-    lang = d.lang
-    channel = t(f"channel_{facts.channel}", lang)
-    story = [w.p(t("msg_count", lang, n=len(facts.messages), enc=facts.encoding, ch=channel), "small"),
-             w.space(2)]
-    marks = set(e.item.marks)
-    privacy = d.ctx.profile.privacy
-    for m in facts.messages:
-        # One paragraph per message (header line + body), coloured by role: reportlab's CJK
-        # line breaking is slow, and table cells are wrapped twice, so no table here.
-        when = m.time.strftime("%Y-%m-%d %H:%M:%S") if m.time else "—"
-        flags = []
-        if m.index in marks:
-            flags.append("★ " + t("key_message", lang))
-        if m.recalled:
-            flags.append(t("recalled", lang))
-        head = f"#{m.index}  {m.sender}  {when}" + (f"  {' · '.join(flags)}" if flags else "")
-        key = m.index in marks
-        story.append(w.rich(
-            [(head, 'size="7.5" color="#555555"'), (mask(m.text, privacy) or "—", "")], "cell",
-            backColor=colors.HexColor(MARK_BG if key else ROLE_BG[m.role]),
-            borderColor=colors.HexColor("#d19a00") if key else None, borderWidth=1 if key else 0,
-            borderPadding=(3, 4, 3, 4), leftIndent=4 + (24 if m.role == Role.SELLER else 0),
-            rightIndent=4 + (0 if m.role == Role.SELLER else 24), spaceBefore=3, spaceAfter=4,
-        ))
-    return story
+    return chat_story(w, d, e, facts)
 
 
 def _screens_for(d: DossierData, e: Exhibit) -> list[str]:

@@ -104,6 +104,28 @@ L: dict[str, tuple[str, str]] = {
     "channel_qq": ("QQ", "QQ"),
     "channel_unknown": ("未知", "unknown"),
     "msg_count": ("共 {n} 条消息，编码 {enc}，来源 {ch}", "{n} messages, encoding {enc}, source {ch}"),
+    "excerpt_note": ("聊天较长（共 {total} 条），本卷宗摘录其中 {shown} 条：已标记的消息、证据所示事实引用的消息、"
+                     "检查规则涉及的消息（撤回、无时间、提到订单号或运单号、跨过退款申请的空白）及其前后各 {ctx} 条，"
+                     "以及退款申请前 {before} 小时至申请后 {after} 小时内的全部消息。省略的 {omitted} 条按编号列在下方索引中。",
+                     "The chat is long ({total} messages); this dossier shows {shown} of them: the marked messages, "
+                     "those quoted by the facts the evidence shows, those the checks look at (recalled, without a time, "
+                     "naming the order or a waybill, either side of a silence spanning the refund request) with {ctx} "
+                     "messages either side, and every message from {before} h before the refund request to {after} h "
+                     "after it. The {omitted} messages left out are listed by number in the index below."),
+    "excerpt_capped": ("相关消息超过 {cap} 条上限，超出部分也已省略（保留顺序：标记、事实引用、规则涉及、申请前后）。",
+                       "The relevant messages exceed the {cap}-message limit; the rest are left out too "
+                       "(kept in this order: marked, quoted, checked, around the request)."),
+    "transcript_original": ("完整聊天原件作为附件附于本卷宗。", "The whole chat original is attached to this dossier."),
+    "transcript_masked": ("完整聊天记录（个人信息已遮盖）见本卷宗附件 {name}。",
+                          "The whole transcript (personal data masked) is attached to this dossier as {name}."),
+    "transcript_kept": ("完整聊天记录由卖家保存（原件 SHA-256 见上），可应要求提供。",
+                        "The seller keeps the whole transcript (the original's SHA-256 is above) and can provide it on request."),
+    "omitted_index": ("省略索引", "Messages left out"),
+    "omitted_numbers": ("消息编号", "Messages"),
+    "omitted_count": ("条数", "Count"),
+    "omitted_run": ("⋯ 省略第 {first}–{last} 条（{n} 条，{span}）⋯", "⋯ messages {first}–{last} left out ({n}, {span}) ⋯"),
+    "no_time": ("无时间", "no time"),
+    "request_in_chat": ("—— 买家申请退款 {when}（案件信息）——", "—— the buyer requested the refund, {when} (case record) ——"),
 }
 
 STATUS: dict[str, tuple[str, str]] = {
