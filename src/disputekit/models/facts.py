@@ -146,6 +146,11 @@ class PhotoFacts(Frozen):
     sharpness: float
     phash: str
     warnings: list[str] = []
+    decode_warnings: list[str] = Field(
+        default_factory=list,
+        description="what the decoder complained of (truncated, bad header field, bad palette "
+        "index, …), bilingual; absent in evidence.json from before these were recorded",
+    )
     # Screenshots only (collect/screenshot.py): the text read by OCR and what the page shows.
     text_status: TextStatus | None = None
     text: OcrText | None = None
