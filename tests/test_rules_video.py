@@ -1,5 +1,5 @@
-"""Video rules (issue 13): capture time like a photo's, editing tools, truncated files; and a
-truncated photo named."""
+"""Video rules (issue 13): capture time like a photo's, editing tools, truncated files (a damaged
+photo: test_rules_image.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,12 @@ from rulekit import (
     Fires,
     Quiet,
     item,
-    photo,
     return_ctx,
     return_evidence,
     t,
 )
 
 B, W = Severity.BLOCKING, Severity.WARNING
-TRUNCATED = "图片文件不完整（结尾缺失），缺失部分显示为灰色 / The image file is truncated"
 
 
 def video(taken_at: str | None = "2025-04-24 16:30", **extra: Any) -> VideoFacts:
@@ -57,9 +55,6 @@ FIRES = [
           "剪辑/转码软件“CapCut”", "editing/re-encoding tool 'CapCut'", ("E6",)),
     Fires("video.truncated", "cut", lambda: with_video(video(truncated=True, duration_s=12.4)), W,
           "E6 视频文件不完整,只能播放约 12 秒", "E6: the video file is truncated; about 12 s", ("E6",)),
-    Fires("photo.truncated", "grey-tail",
-          lambda: return_ctx(evidence=[*return_evidence(), item(6, photo(warnings=[TRUNCATED]))]), W,
-          "E6 图片文件不完整", "E6: the image file is truncated", ("E6",)),
 ]
 
 QUIET = [
@@ -70,5 +65,4 @@ QUIET = [
     Quiet("video.edited", "device-original", lambda: with_video(video())),
     Quiet("video.edited", "cannot-tell", lambda: with_video(video(edited=None, make=None))),
     Quiet("video.truncated", "complete", lambda: with_video(video())),
-    Quiet("photo.truncated", "whole", return_ctx),
 ]

@@ -170,12 +170,16 @@ def inspect_file(
     check_input_path(path)
     facts = _parse_kind(path, as_kind, buyer, seller, courier)
     if isinstance(facts, PhotoFacts) and facts.kind == "screenshot":
+        from disputekit.collect.parse import stderr_capture
         from disputekit.collect.screenshot import read_screenshot
         from disputekit.store.hashing import sha256_file
 
         context = screen or ScreenCase(buyer=buyer, seller=seller, courier=courier)
         digest = sha256 or sha256_file(path)[0]
-        facts = read_screenshot(path, facts, digest, context, cache_dir=ocr_cache)
+        # OCR decodes the image once more: what a C decoder prints then was already recorded
+        # as the exhibit's decode_warnings by the first decode, and must not reach the terminal.
+        with stderr_capture.captured():
+            facts = read_screenshot(path, facts, digest, context, cache_dir=ocr_cache)
     return safe_facts(facts)
 
 

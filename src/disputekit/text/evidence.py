@@ -126,6 +126,6 @@ def facts_lines(facts: dict[str, Any], *, full: bool = False) -> list[str]:
     found = SPECS.get(str(facts.get("kind")))
     if found is not None and found.details is not None:
         lines.extend(found.call("details", facts))
-    for warning in facts.get("warnings", []):
+    for warning in [*facts.get("decode_warnings", []), *facts.get("warnings", [])]:
         lines.append(pick("注意：", "Note: ") + warning)
     return lines

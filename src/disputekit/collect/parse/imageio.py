@@ -10,7 +10,12 @@
   becomes an :class:`~disputekit.errors.InputFileError` naming the file, its real format and
   the exception type. A truncated file is decoded once more tolerating the missing tail and
   accepted with a warning.
-* Pillow's own warnings (corrupt EXIF, malformed MPO…) are returned as notes, not printed.
+* Every decoder complaint is returned as a note (the exhibit's ``decode_warnings``), never
+  printed: Pillow's warnings (corrupt EXIF, malformed MPO…), the truncated-file tolerance,
+  what C decoders (libtiff) write to fd 2 (captured around the whole decode,
+  :mod:`~disputekit.collect.parse.stderr_capture`), and damage Pillow decodes silently (bad
+  BMP/TIFF header fields, RLE overruns, palette indexes, HEIF primary ids and cut-off media:
+  :mod:`~disputekit.collect.parse.image_damage`). A healthy photo is still decoded once.
 """
 
 from __future__ import annotations
@@ -30,9 +35,16 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageCms, ImageFile
 
+from disputekit.collect.parse import stderr_capture
+from disputekit.collect.parse.image_damage import (
+    damage_notes,
+    decoder_output_notes,
+    pillow_warning_note,
+)
 from disputekit.collect.parse.limits import MAX_PIXELS, check_file_size
 from disputekit.collect.sniff import Sniffed, sniff
 from disputekit.errors import InputFileError
+from disputekit.text.printable import printable
 
 pillow_heif.register_heif_opener()
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -136,12 +148,48 @@ def with_image(path: Path, use: Callable[[ImageFile.ImageFile], T]) -> Decoded[T
     """
     check_file_size(path)
     found = require_image(path)
+    refusal: InputFileError | None = None
+    with stderr_capture.captured() as printed:
+        try:
+            decoded = _decode_tolerating_truncation(path, found.format, use)
+        except InputFileError as refused:
+            refusal = refused
+    if refusal is not None:
+        raise _with_decoder_output(refusal, printed) from None
+    decoded.notes.extend(n for n in decoder_output_notes(printed) if n not in decoded.notes)
+    return decoded
+
+
+def _decode_tolerating_truncation(
+    path: Path, fmt: str, use: Callable[[ImageFile.ImageFile], T]
+) -> Decoded[T]:
     try:
-        with open_image(path, found.format) as (image, notes):
-            return Decoded(use(image), found.format, notes)
+        return _decode(path, fmt, use)
     except _TruncatedImage:
-        with _truncated_allowed(), open_image(path, found.format) as (image, notes):
-            return Decoded(use(image), found.format, [TRUNCATED_NOTE, *notes])
+        with _truncated_allowed():
+            decoded = _decode(path, fmt, use)
+        decoded.notes.insert(0, TRUNCATED_NOTE)
+        return decoded
+
+
+def _decode(path: Path, fmt: str, use: Callable[[ImageFile.ImageFile], T]) -> Decoded[T]:
+    with open_image(path, fmt) as (image, notes):
+        value = use(image)
+        notes.extend(damage_notes(path, fmt, image))
+        return Decoded(value, fmt, notes)
+
+
+def _with_decoder_output(error: InputFileError, printed: list[str]) -> InputFileError:
+    """The refusal, with what a C decoder printed while failing (it explains the failure)."""
+    said = "; ".join(printable(line) for line in printed[:2])
+    if not said:
+        return error
+    return type(error)(
+        f"{error.zh}解码器原文：{said}",
+        f"{error.en} The decoder said: {said}",
+        fix_zh=error.fix_zh,
+        fix_en=error.fix_en,
+    )
 
 
 @contextmanager
@@ -236,7 +284,7 @@ def _warnings_as_notes(notes: list[str]) -> Iterator[None]:
             yield
         finally:
             for item in caught:
-                note = f"解码器提示 / decoder: {item.message}"
+                note = pillow_warning_note(str(item.message))
                 if issubclass(item.category, UserWarning) and note not in notes:
                     notes.append(note)
 

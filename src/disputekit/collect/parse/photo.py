@@ -119,7 +119,8 @@ def parse_image(path: Path) -> PhotoFacts:
         software=found.exif.software,
         sharpness=found.sharpness,
         phash=found.phash,
-        warnings=[*decoded.notes, *found.warnings],
+        warnings=found.warnings,
+        decode_warnings=decoded.notes,
     )
 
 

@@ -1,9 +1,8 @@
-"""Rules on videos (outbound and unboxing videos) and on damaged image files: capture time
-judged like a photo's, editing tools flagged, truncated files named."""
+"""Rules on videos (outbound and unboxing videos): capture time judged like a photo's, editing
+tools flagged, truncated files named. A damaged photo or screenshot: image_rules.py."""
 
 from __future__ import annotations
 
-from disputekit.models.facts import PhotoFacts
 from disputekit.models.video import VideoFacts
 from disputekit.validate.rules.context import Exhibit, RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
@@ -11,8 +10,6 @@ from disputekit.validate.rules.photo_rules import _return_signed, _shipped_at
 from disputekit.validate.rules.registry import make, rule
 
 W, B = Severity.WARNING, Severity.BLOCKING
-TRUNCATED_IMAGE = "图片文件不完整"
-"""The start of the image reader's note on a truncated file (collect/parse/imageio.py)."""
 
 
 def videos(ctx: RuleContext, tag: str | None = None) -> list[tuple[Exhibit, VideoFacts]]:
@@ -89,19 +86,4 @@ def truncated(ctx: RuleContext) -> list[Finding]:
              "Export the complete original from the phone again.",
              [e.id])
         for e, f in videos(ctx) if f.truncated
-    ]
-
-
-@rule("photo.truncated", W, zh="图片文件完整", en="Image file complete",
-      source="collect/parse/imageio.py (tolerant decoding of a truncated file)")
-def photo_truncated(ctx: RuleContext) -> list[Finding]:
-    return [
-        make(W,
-             f"{e.id} 图片文件不完整（结尾缺失），缺失部分显示为灰色。请提供完整的原图。",
-             f"{e.id}: the image file is truncated; the missing part shows as grey. "
-             "Provide the complete original.",
-             [e.id])
-        for e in ctx.exhibits
-        if isinstance(e.facts, PhotoFacts)
-        and any(w.startswith(TRUNCATED_IMAGE) for w in e.facts.warnings)
     ]
