@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 MakeDossier = Callable[[Path, Path, datetime], Path]
 # Rules about sending a refusal *now*; they no longer apply once the dispute is over.
 STALE_STAGING_S = 24 * 3600
+SIGNED_DOSSIER = "signed-dossier.pdf"  # the lead's signed dossier, as signed (if any)
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ def _seal(case: Case, folder: Path, dossier: Path, stage: Path, outcome: str | N
     previous = _previous(found)
     stage.mkdir()
     files = _stage_case_files(case, stage)
+    files.update(_stage_signed(case, stage))
     record = {"outcome": outcome, "recorded_at": now.isoformat(), "recorded_by": actor}
     files["outcome.json"] = _write(stage / "outcome.json", dumps(record))
     profile = load_profile(case.facts.platform, profile_path).profile
@@ -312,6 +314,29 @@ def _stage_case_files(case: Case, stage: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
+def _stage_signed(case: Case, stage: Path) -> dict[str, dict[str, Any]]:
+    """The dossier the last approval signed, kept byte for byte as signed: the archive's own
+    dossier.pdf is rebuilt as PDF/A, which no signature survives."""
+    from disputekit.review.approved_dossier import kept_path, last_record
+
+    last = last_record(case.audit.entries())
+    if last is None or not isinstance(last[1].get("signature"), dict):
+        return {}
+    source = kept_path(case.paths, str(last[1].get("sha256")))
+    if not source.is_file():
+        raise VerificationFailed(
+            f"第 {last[0]} 条审计记录签名的证据包（{source.name}）不见了，不能归档。",
+            f"The dossier signed at audit entry {last[0]} ({source.name}) is missing; nothing "
+            "was archived.", fix_zh="运行 disputekit verify CASE 查看详情；重新批准并签名。",
+            fix_en="Run `disputekit verify CASE` for details; approve and sign again.")
+    entry = _copy_hashed(source, stage / SIGNED_DOSSIER)
+    if entry["sha256"] != last[1].get("sha256"):
+        raise VerificationFailed(f"签名的证据包 {source.name} 内容与其哈希不符，不能归档。",
+                                 f"The signed dossier {source.name} does not match its hash; "
+                                 "nothing was archived.")
+    return {SIGNED_DOSSIER: entry}
+
+
 def object_rel(sha256: str) -> str:
     return f"objects/{sha256[:2]}/{sha256[2:]}"
 
@@ -340,6 +365,7 @@ def _dossier_manifest(case: Case, profile_id: str, profile_version: str, now: da
 
 def _stage_dossier(case: Case, dossier: Path, stage: Path, embedded: dict[str, Any],
                    now: datetime) -> dict[str, dict[str, Any]]:
+    embedded["pages"] = _page_record(dossier)  # PDF/A conversion leaves page content alone
     side = stage.parent / "embedded-manifest.json"
     side.write_bytes(dumps(embedded))
     attachments = [Attachment(name, stage / object_rel(entry["sha256"]), "Source",
@@ -362,6 +388,15 @@ def _stage_dossier(case: Case, dossier: Path, stage: Path, embedded: dict[str, A
                                  "The archive dossier failed its check: " + "; ".join(problems))
     digest, size = sha256_file(target)
     return {"dossier.pdf": {"sha256": digest, "size": size}}
+
+
+def _page_record(dossier: Path) -> dict[str, Any]:
+    import pikepdf
+
+    from disputekit.assemble.pdf.page_digests import page_record
+
+    with pikepdf.open(dossier) as pdf:
+        return page_record(pdf)
 
 
 def _approval(case: Case) -> dict[str, Any] | None:

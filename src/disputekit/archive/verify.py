@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from disputekit.archive.index_check import check_index
 from disputekit.archive.paths import (
@@ -39,6 +39,9 @@ from disputekit.store.atomic import TEMP_PREFIX
 from disputekit.store.audit import AuditLog
 from disputekit.store.hashing import sha256_file
 
+if TYPE_CHECKING:
+    from disputekit.review.approved_dossier import Findings
+
 Kind = Literal["sealed", "archived-case", "archive", "case", "dossier"]
 JOBS = max(1, min(8, os.cpu_count() or 1))
 
@@ -59,9 +62,17 @@ class VerifyOptions:
 class Problem:
     path: str
     message: str
+    zh: str | None = None
+    """The Chinese message, where the check says it in both languages."""
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        from disputekit.i18n import pick
+
+        return f"{self.path}: {pick(self.zh, self.message) if self.zh else self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"path": self.path, "problem": self.message, "message": self.message}
+        return {**out, "problem_zh": self.zh} if self.zh else out
 
 
 @dataclass
@@ -78,20 +89,25 @@ class VerifyReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+    def add(self, path: str, message: str, zh: str | None = None) -> None:
+        self.problems.append(Problem(path, message, zh))
 
-    def warn(self, path: str, message: str) -> None:
-        self.warnings.append(Problem(path, message))
+    def warn(self, path: str, message: str, zh: str | None = None) -> None:
+        self.warnings.append(Problem(path, message, zh))
+
+    def take(self, found: Findings, prefix: str = "") -> None:
+        """Bilingual findings of the dossier checks (``review/approved_dossier.py``)."""
+        for where, zh, en in found.problems:
+            self.add(prefix + where, en, zh)
+        for where, zh, en in found.warnings:
+            self.warn(prefix + where, en, zh)
 
     def to_json(self) -> dict[str, Any]:
         return {"target": str(self.target), "kind": self.kind, "ok": self.ok,
                 "files": self.files, "bytes": self.bytes,
                 # "problem" is the documented key (docs/json.md); "message" is kept for scripts
-                "problems": [{"path": p.path, "problem": p.message, "message": p.message}
-                             for p in self.problems],
-                "warnings": [{"path": p.path, "problem": p.message, "message": p.message}
-                             for p in self.warnings]}
+                "problems": [p.to_json() for p in self.problems],
+                "warnings": [p.to_json() for p in self.warnings]}
 
 
 def verify_path(path: Path, options: VerifyOptions | None = None) -> VerifyReport:
@@ -225,6 +241,38 @@ def _check_contents(root: Path, manifest: dict[str, Any], report: VerifyReport, 
         expected = archive_attachments(manifest)
         for problem in dossier_problems(dossier, expected=expected, pdfa_check=opts.deep):
             report.add(prefix + "dossier.pdf", problem)
+        from disputekit.review.approved_dossier import Findings, file_findings
+
+        found = Findings()
+        file_findings(dossier, "dossier.pdf", found, roots_from=root)  # its pages
+        report.take(found, prefix)
+    _check_signed(root, manifest, report, prefix)
+
+
+def _check_signed(root: Path, manifest: dict[str, Any], report: VerifyReport,
+                  prefix: str) -> None:
+    """The dossier the lead signed, kept as sealed: its signature, pages, and the sealed
+    audit log's approval that names it."""
+    from disputekit.archive.seal import SIGNED_DOSSIER
+    from disputekit.review.approved_dossier import Findings, file_findings, last_record
+
+    if SIGNED_DOSSIER not in manifest["files"] or not (root / SIGNED_DOSSIER).is_file():
+        return
+    found = Findings()
+    read, check = file_findings(root / SIGNED_DOSSIER, SIGNED_DOSSIER, found)
+    try:
+        last = last_record(AuditLog(root / "audit.jsonl").entries())
+    except DisputekitError:
+        last = None
+    rec = last[1] if last else {}
+    if read.sha256 != rec.get("sha256"):
+        report.add(prefix + SIGNED_DOSSIER, "is not the dossier the sealed audit log's last "
+                   "approval signed", "不是归档审计日志中最后一次批准所签名的证据包")
+    elif check is not None and check.signer_sha256 != (rec.get("signature") or {}).get(
+            "signer_sha256"):
+        report.add(prefix + SIGNED_DOSSIER, "its signer differs from the sealed audit log",
+                   "签名人与归档审计日志不符")
+    report.take(found, prefix)
 
 
 def _json(path: Path) -> Any:
@@ -310,6 +358,18 @@ def verify_case_folder(root: Path, report: VerifyReport, jobs: int = JOBS,
         where, _, what = warning.partition(": ")
         report.warn(where, what)
     _check_snapshots(paths, root, report)
+    _check_dossiers(paths, report)
+
+
+def _check_dossiers(paths: CasePaths, report: VerifyReport) -> None:
+    """out/dossier.pdf (pages, signature) and what the last approval recorded of it."""
+    from disputekit.review.approved_dossier import case_findings
+
+    try:
+        entries = AuditLog(paths.audit).entries()
+    except DisputekitError:
+        entries = []  # reported above
+    report.take(case_findings(paths, entries))
 
 
 def _check_archived(paths: CasePaths, report: VerifyReport, warnings: list[str],
@@ -359,11 +419,28 @@ def _check_snapshots(paths: CasePaths, root: Path, report: VerifyReport) -> None
 
 
 def verify_dossier(path: Path) -> VerifyReport:
-    """A lone dossier: its attachments against its embedded manifest.json, and PDF/A-3b when
-    it claims it. (Its own bytes can only be checked against an archive manifest.)"""
+    """A lone dossier: its attachments and pages against its embedded manifest.json, its PDF
+    signatures, and PDF/A-3b when it claims it. Inside a case's ``out/`` it is also checked
+    against what the case's last approval recorded (the embedded manifest can be rewritten by
+    whoever edits the PDF; the audit log holds the approved one's hashes)."""
+    from disputekit.review.approved_dossier import Findings, bound_findings, file_findings
+
     report = VerifyReport(path, "dossier", files=1, bytes=path.stat().st_size)
     for problem in dossier_problems(path, pdfa_check=True):
         report.add(path.name, problem)
+    found = Findings()
+    read, _ = file_findings(path, path.name, found)
+    case_root = path.resolve().parent.parent
+    if path.resolve().parent.name == "out" and (case_root / CASE_FILE).is_file():
+        from disputekit.review.approved_dossier import last_record
+
+        try:
+            last = last_record(AuditLog(CasePaths(case_root).audit).entries())
+        except DisputekitError:
+            last = None
+        if last is not None:
+            bound_findings(read, path.name, last[0], last[1], found)
+    report.take(found)
     return report
 
 
@@ -395,9 +472,26 @@ def _active(path: Path) -> list[str]:
 
     try:
         with pikepdf.open(path) as pdf:
-            return active_problems(pdf)
+            allowed = _signature_form(pdf)
+            return [p for p in active_problems(pdf) if p != allowed]
     except pikepdf.PdfError as exc:
         return [f"cannot be read as a PDF ({exc})"]
+
+
+def _signature_form(pdf: Any) -> str | None:
+    """The catalog's /AcroForm finding, when that form holds only signature fields (what a
+    PDF signature adds: ``review/signature.py``) and no actions; else None."""
+    import pikepdf
+
+    form = pdf.Root.get("/AcroForm")
+    if not isinstance(form, pikepdf.Dictionary) or "/XFA" in form or "/AA" in form:
+        return None
+    fields = form.get("/Fields")
+    if not isinstance(fields, pikepdf.Array) or not all(
+            isinstance(f, pikepdf.Dictionary) and f.get("/FT") == "/Sig"
+            and "/AA" not in f and "/A" not in f and "/Kids" not in f for f in fields):
+        return None
+    return f"active content: obj {pdf.Root.objgen[0]}: /AcroForm"
 
 
 def _parse(data: bytes | None) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ with ``[review] require_approval = true``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tomllib
@@ -29,6 +30,8 @@ from disputekit.case import Case, open_case
 from disputekit.collect.case_integrity import assert_intact
 from disputekit.errors import BlockingFindings, DisputekitError, InputFileError, UsageError
 from disputekit.manifest import state_document, state_hash
+from disputekit.review.approved_dossier import approved_dossier
+from disputekit.review.signature import SignKey, load_key
 from disputekit.review.snapshots import StateDiff, diff_states, load_snapshot, save_snapshot
 from disputekit.store.lock import case_lock
 from disputekit.store.timestamps import stamp_entry, tsa_settings
@@ -64,6 +67,8 @@ class Decision:
     at: str
     state_hash: str
     seq: int
+    dossier: dict[str, Any] | None = None
+    """What an approval recorded of ``out/dossier.pdf`` (``approved_dossier.py``), if built."""
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -83,6 +88,7 @@ def decisions(case: Case) -> list[Decision]:
             action=entry["action"], reviewer=str(details.get("reviewer", entry.get("actor", ""))),
             comment=str(details.get("comment", "")), at=str(entry.get("at", "")),
             state_hash=str(details.get("state_hash", "")), seq=int(entry.get("seq", 0)),
+            dossier=details["dossier"] if isinstance(details.get("dossier"), dict) else None,
         ))
     return out
 
@@ -149,27 +155,45 @@ def _refuse_blocking(report: CheckReport) -> None:
 
 
 def _decide(case_dir: Path, action: Action, by: str, comment: str | None, now: datetime,
-            profile_path: Path | None) -> Decision:
+            profile_path: Path | None, sign: SignKey | None = None) -> Decision:
     reviewer, text = _reviewer(by), _comment(comment, action)
     paths = open_case(case_dir).paths
-    with case_lock(paths.meta):
+    key = load_key(sign, now) if sign is not None else None  # a bad key: nothing written
+    with case_lock(paths.meta), _build_lock(paths, key is not None):
         case = open_case(case_dir)
         assert_intact(paths, "记录复核决定", "record a decision")  # we hold the lock
         if action == "approve":
             _refuse_blocking(check_case(case, now=now, profile_path=profile_path))
+        current = state_hash(case)
+        approved = approved_dossier(case, current, key, f"approved by {reviewer}") \
+            if action == "approve" else None
         digest = save_snapshot(paths, state_document(case))
-        details = {"reviewer": reviewer, "comment": text, "state_hash": digest}
+        details: dict[str, Any] = {"reviewer": reviewer, "comment": text, "state_hash": digest}
+        if approved is not None:
+            details["dossier"] = approved.record
         entry = case.audit.prepare(now, reviewer, action, details)
         if (tsa := tsa_settings(case_dir)) is not None:  # RFC 3161 over the head it makes
             stamp_entry(paths.meta, tsa, entry)
+        if approved is not None:
+            approved.keep(paths)  # the signed file, under its hash, before the entry names it
         case.audit.write(entry)
+        if approved is not None:
+            approved.publish()
     return decisions(open_case(case_dir))[-1]
 
 
+def _build_lock(paths: Any, signing: bool) -> contextlib.AbstractContextManager[Any]:
+    """Signing rewrites out/dossier.pdf: no build may replace it meanwhile."""
+    return case_lock(paths.meta, lock_name="build.lock") if signing else contextlib.nullcontext()
+
+
 def approve(case_dir: Path, by: str, comment: str | None, now: datetime, *,
-            profile_path: Path | None = None) -> Decision:
-    """Approve the case as it is now; refused while blocking findings remain."""
-    return _decide(case_dir, "approve", by, comment, now, profile_path)
+            profile_path: Path | None = None, sign: SignKey | None = None) -> Decision:
+    """Approve the case as it is now; refused while blocking findings remain.
+
+    When ``out/dossier.pdf`` is a final build of this state, the entry records it (hash, page
+    digests); with ``sign`` the dossier is signed with the lead's key first."""
+    return _decide(case_dir, "approve", by, comment, now, profile_path, sign)
 
 
 def return_case(case_dir: Path, by: str, comment: str | None, now: datetime) -> Decision:

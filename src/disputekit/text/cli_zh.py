@@ -281,16 +281,23 @@ COMMANDS: dict[str, CommandText] = {
     "approve": CommandText(
         doc="""按案件当前状态批准。之后的任何改动都会使批准失效。
 
-    仍有阻断问题时拒绝批准（退出码 3）。
+    仍有阻断问题时拒绝批准（退出码 3）。若 out/dossier.pdf 是按当前状态生成的正式证据包，
+    批准记录会写下它的哈希和页面摘要；加 --sign-key 时先用组长的证书（PKCS#12）给它加上
+    PDF 签名（店铺配置了时间戳服务时带签名时间戳）。密钥打不开、密码不对或证书过期时
+    退出码 5，不写任何内容。
 
     示例：
 
     \b
         disputekit approve CASE --by 王组长 -m "证据充分，可以拒绝"
+        disputekit approve CASE --by 王组长 --sign-key lead.p12
     """,
         options={
             "--by": "作出决定的复核人（组长）。",
             "--comment": "随批准记录的意见（如 证据充分，可以拒绝）。",
+            "--sign-key": "组长的 PKCS#12 文件（.p12/.pfx）：用它给 out/dossier.pdf 加 PDF 签名。",
+            "--sign-password-env": "存放 .p12 密码的环境变量名（默认 DISPUTEKIT_SIGN_PASSWORD）；"
+                                   "密码绝不写在命令行上。",
             "--profile": PROFILE, "--now": NOW, "--json": JSON,
         },
     ),

@@ -6,9 +6,10 @@ from typing import Any
 
 from disputekit.i18n import pick
 from disputekit.profiles.load import load_profile
-from disputekit.review.decisions import ReviewState, ReviewSummary
+from disputekit.review.decisions import Decision, ReviewState, ReviewSummary
 from disputekit.review.snapshots import StateDiff
 from disputekit.text.check import check_lines
+from disputekit.text.printable import printable
 
 STATE_LABELS = {
     None: ("未复核", "not reviewed"),
@@ -70,3 +71,23 @@ def summary_lines(summary: ReviewSummary, lang: str) -> list[str]:
     lines.append(pick(f"状态哈希：{summary.state_hash}", f"State hash: {summary.state_hash}", lang))
     lines.append("")
     return lines + check_lines(summary.report)
+
+
+def approved_lines(decision: Decision) -> list[str]:
+    """What ``approve`` prints: who approved, and the dossier it recorded or signed."""
+    lines = [pick(f"已批准（复核人 {decision.reviewer}，状态哈希 {decision.state_hash[:16]}…）",
+                  f"Approved by {decision.reviewer} (state hash {decision.state_hash[:16]}…)")]
+    rec = decision.dossier
+    if rec is None:
+        return lines
+    pages, root = rec.get("pages"), str(rec.get("page_root", ""))[:16]
+    lines.append(pick(f"已记录 {rec.get('file')}：{pages} 页，页面根摘要 {root}…",
+                      f"Recorded {rec.get('file')}: {pages} pages, page root {root}…"))
+    sig = rec.get("signature")
+    if isinstance(sig, dict):
+        subject = printable(str(sig.get("signer_subject", "")))
+        lines.append(pick(f"已用 {subject} 的证书签名（PAdES {sig.get('level')}），"
+                          f"文件 SHA-256 {str(rec.get('sha256'))[:16]}…",
+                          f"Signed with {subject}'s certificate (PAdES {sig.get('level')}), "
+                          f"file SHA-256 {str(rec.get('sha256'))[:16]}…"))
+    return lines

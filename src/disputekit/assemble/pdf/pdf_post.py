@@ -21,6 +21,7 @@ import pikepdf
 
 from disputekit.assemble.pdf.exhibits import ImagePlacement
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
+from disputekit.assemble.pdf.page_digests import page_record
 from disputekit.errors import VerificationFailed
 
 SLOT_TOP_GAP = 28  # points left under the header for the "original page n of m" line
@@ -30,6 +31,9 @@ SLOT_TOP_GAP = 28  # points left under the header for the "original page n of m"
 class Attachment:
     name: str
     content: Path | bytes
+    manifest: dict[str, Any] | None = None
+    """Set on the manifest.json attachment: ``finish_pdf`` records the page digests in it
+    (in place, so the caller's manifest holds them too) and serialises it last."""
 
     def read(self) -> bytes:
         return self.content if isinstance(self.content, bytes) else self.content.read_bytes()
@@ -107,11 +111,14 @@ def finish_pdf(
     metadata: dict[str, str],
     identity: str,
 ) -> None:
-    """Write the final dossier: merged evidence pages, attachments, metadata, fixed /ID."""
+    """Write the final dossier: merged evidence pages, attachments, metadata, fixed /ID.
+
+    Once every page is final, its digest goes into the manifest attachment (``pages``,
+    ``page_digests.py``) before anything is attached."""
     with pikepdf.open(rendered) as pdf:
         place_images(pdf, images or [])
         evidence = merge_slots(pdf, slots, sources) if slots else []
-        attach_files(pdf, attachments)
+        attach_files(pdf, [_with_pages(a, pdf) for a in attachments])
         for key, value in metadata.items():
             pdf.docinfo[pikepdf.Name(key)] = pikepdf.String(value)
         # /ID derived from the content (and ``identity`` through the metadata): same case and
@@ -123,6 +130,14 @@ def finish_pdf(
             doc.close()
 
 
+def _with_pages(attachment: Attachment, pdf: pikepdf.Pdf) -> Attachment:
+    if attachment.manifest is None:
+        return attachment
+    attachment.manifest["pages"] = page_record(pdf)
+    return manifest_attachment(attachment.manifest)
+
+
 def manifest_attachment(manifest: dict[str, Any]) -> Attachment:
+    """The embedded manifest.json; ``finish_pdf`` adds the page digests before writing it."""
     data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    return Attachment("manifest.json", data)
+    return Attachment("manifest.json", data, manifest)

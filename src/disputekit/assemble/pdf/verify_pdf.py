@@ -14,6 +14,7 @@ from typing import Any
 import pikepdf
 
 from disputekit.assemble.pdf.active_scan import active_problems
+from disputekit.assemble.pdf.page_digests import page_digests, page_problems
 from disputekit.case import Case
 from disputekit.errors import VerificationFailed
 
@@ -80,6 +81,15 @@ def _attachment_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any] | None) -> l
     return problems
 
 
+def _page_problems(pdf: pikepdf.Pdf, manifest: dict[str, Any] | None) -> list[str]:
+    """The pages as written against the digests ``finish_pdf`` recorded in the manifest."""
+    if manifest is None:  # the submission edition carries no manifest
+        return []
+    if "pages" not in manifest:
+        return ["the manifest records no page digests"]
+    return [en for _zh, en in page_problems(manifest["pages"], page_digests(pdf))]
+
+
 def verify_dossier(path: Path, manifest: dict[str, Any] | None, case: Case) -> int:
     """Return the page count, or raise VerificationFailed naming every problem.
 
@@ -96,6 +106,7 @@ def verify_dossier(path: Path, manifest: dict[str, Any] | None, case: Case) -> i
                     problems.append(f"no outline entry for {item.id}")
             problems += _annotation_problems(pdf)
             problems += _attachment_problems(pdf, manifest)
+            problems += _page_problems(pdf, manifest)
             problems += active_problems(pdf)  # every object, referenced or not
     except pikepdf.PdfError as exc:
         problems.append(f"unreadable: {exc}")
