@@ -38,11 +38,14 @@ KNOWN_DEVIATIONS = {
     "pdfs/valid/unreadablemetadata.pdf": "the page tree (object 172) lies in a zero-filled "
     "region of the file; pypdf and qpdf both fail; refused with a clear error",
     "images/corrupt/truncated.heic": "only the second top-level image is cut off; the primary "
-    "image is intact and is the only one shown, so it is accepted",
+    "image is intact and is the only one shown, so it is accepted with a decode warning "
+    "(test_corpus_damage.py)",
     "images/corrupt/invalid_id.heic": "pillow-heif keeps this file among its valid test "
-    "images (heif_other/) and decodes it; accepted",
+    "images (heif_other/) and decodes its one image; accepted with a decode warning (no valid "
+    "primary image)",
     "images/corrupt/crash-0da013a13571cc8eb457a39fee8db18f8a3c7127.tif": "libtiff decodes "
-    "this fax image without an error (it only prints 'Bad code word' to stderr); accepted",
+    "this fax image without an error, complaining 'Bad code word' on fd 2; accepted with that "
+    "complaint as a decode warning, nothing printed",
 }
 """Rows where we knowingly differ from MANIFEST.tsv, and why (strict xfail: a fix shows)."""
 
