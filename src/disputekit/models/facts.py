@@ -35,6 +35,11 @@ class Message(Frozen):
     recalled: bool = False
     transferred: bool = False
     read_status: Literal["read", "unread", "sending"] | None = None
+    truncated: bool = Field(
+        default=False,
+        description="the text (or the sender) was longer than the parse limit and is cut; "
+        "the text ends with a mark giving the original length (older facts lack it: false)",
+    )
 
 
 class ChatEvent(Frozen):

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from disputekit.collect.parse import limits
+from disputekit.collect.parse.chat_bounds import BoundedRoster
 from disputekit.collect.parse.chat_json import looks_like_json, parse_json
 from disputekit.collect.parse.chat_table import (
     csv_delimiter,
@@ -29,12 +31,13 @@ from disputekit.collect.parse.chat_table import (
 )
 from disputekit.collect.parse.chat_text import parse_text
 from disputekit.collect.parse.encoding import decode_text
-from disputekit.collect.parse.roles import Channel, Roster
+from disputekit.collect.parse.roles import Channel
 from disputekit.errors import InputFileError
 from disputekit.kinds import Hints
 from disputekit.models.facts import ChatFacts
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = limits.MAX_CHAT_BYTES
+"""The chat size cap (``limits.MAX_CHAT_BYTES``, overridable with DISPUTEKIT_MAX_CHAT_BYTES)."""
 _FIRST_LINE = re.compile(r"\s*([^\n]*)")
 
 KNOWN_BINARY: tuple[tuple[bytes, str, str, str, str], ...] = (
@@ -107,9 +110,9 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _parse(data: bytes, buyer: str | None, seller: str | None) -> ChatFacts:
-    if len(data) > MAX_BYTES:
+    if len(data) > _cap():
         raise _too_big(len(data))
-    roster = Roster(buyer, seller)
+    roster = BoundedRoster(buyer, seller)
     channel: Channel = "unknown"
     if is_xlsx(data):
         parse_xlsx(data, roster)
@@ -120,6 +123,7 @@ def _parse(data: bytes, buyer: str | None, seller: str | None) -> ChatFacts:
         fmt, channel = _parse_text(text, roster)
     if not roster.messages:
         raise _no_messages()
+    roster.finish()
     return ChatFacts(
         format=fmt,
         encoding=encoding,
@@ -131,7 +135,11 @@ def _parse(data: bytes, buyer: str | None, seller: str | None) -> ChatFacts:
     )
 
 
-def _parse_text(text: str, roster: Roster) -> tuple[str, Channel]:
+def _cap() -> int:
+    return limits.value("MAX_CHAT_BYTES", MAX_BYTES)
+
+
+def _parse_text(text: str, roster: BoundedRoster) -> tuple[str, Channel]:
     """Parse decoded text; return (format, channel)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if looks_like_json(text):
@@ -164,13 +172,21 @@ def _named(exc: InputFileError, name: str) -> InputFileError:
     )
 
 
-def _too_big(size: int) -> InputFileError:
-    mb, cap = size // 2**20, MAX_BYTES // 2**20
+def _too_big(size: int | None) -> InputFileError:
+    cap = _cap() // 2**20
+    if size is None:
+        zh, en = f"文件超过聊天记录上限 {cap} MB。", f"The file is over the {cap} MB limit for chat exports."
+    else:
+        mb = size // 2**20
+        zh = f"文件有 {mb} MB，超过聊天记录上限 {cap} MB。"
+        en = f"The file is {mb} MB, over the {cap} MB limit for chat exports."
     return InputFileError(
-        f"文件有 {mb} MB，超过聊天记录上限 {cap} MB。",
-        f"The file is {mb} MB, over the {cap} MB limit for chat exports.",
-        fix_zh="请只导出有争议的那段聊天（按日期筛选）。",
-        fix_en="Export only the disputed conversation (filter by date).",
+        zh,
+        en,
+        fix_zh="请只导出有争议的那段聊天（按日期筛选）；确需更大时可设置环境变量 "
+        "DISPUTEKIT_MAX_CHAT_BYTES（字节数）。",
+        fix_en="Export only the disputed conversation (filter by date); if you really need a "
+        "larger file, set the environment variable DISPUTEKIT_MAX_CHAT_BYTES (in bytes).",
     )
 
 
@@ -194,5 +210,10 @@ def _no_messages() -> InputFileError:
 
 
 def read_chat(path: Path, hints: Hints) -> ChatFacts:
-    """The ``chat`` kind's parser (kinds table)."""
-    return parse_chat(path.read_bytes(), name=path.name, buyer=hints.buyer, seller=hints.seller)
+    """The ``chat`` kind's parser (kinds table). Reads at most the chat size cap plus one byte:
+    a larger file is refused without being read whole."""
+    data = limits.read_capped(path, _cap())
+    if data is None:
+        size = path.stat().st_size
+        raise _named(_too_big(size if size > _cap() else None), path.name)
+    return parse_chat(data, name=path.name, buyer=hints.buyer, seller=hints.seller)

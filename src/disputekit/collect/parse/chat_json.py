@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse import limits
+from disputekit.collect.parse.chat_bounds import too_many_entries
 from disputekit.collect.parse.roles import Channel, Roster
 from disputekit.errors import InputFileError
 
@@ -86,6 +88,10 @@ def _load(text: str) -> JsonChat:
             f'顶层应为对象 {{"format": "{FORMAT_ID}", "messages": [...]}}',
             f'the top level must be an object {{"format": "{FORMAT_ID}", "messages": [...]}}',
         )
+    messages = raw.get("messages")
+    cap = limits.value("MAX_CHAT_ENTRIES")
+    if isinstance(messages, list) and len(messages) > cap:  # before validating them all
+        raise too_many_entries(cap)
     try:
         return JsonChat.model_validate(raw)
     except ValidationError as exc:

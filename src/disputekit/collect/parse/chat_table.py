@@ -2,8 +2,9 @@
 
 Columns are found by header name (``HEADER_ALIASES``, case-insensitive); their order does not
 matter and other columns are ignored. Time, sender and content are required; the receiver is
-accepted but not needed. XLSX is opened read-only with cached values only: formulas are never
-evaluated (a formula cell without a stored result reads as empty).
+accepted but not needed. XLSX is streamed by ``xlsx_stream`` with cached values only: formulas
+are never evaluated (a formula cell without a stored result reads as empty); its size, cells
+and cell lengths are bounded while it inflates (``limits.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any
+from xml.parsers import expat
 
 from disputekit.clock import CHINA_TZ, parse_time
+from disputekit.collect.parse import limits
+from disputekit.collect.parse.chat_bounds import BoundedRoster
 from disputekit.collect.parse.roles import Roster
+from disputekit.collect.parse.xlsx_stream import XlsxDamaged, first_sheet_rows
 from disputekit.errors import InputFileError
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -29,9 +34,13 @@ REQUIRED_COLUMNS = ("time", "sender", "text")
 DELIMITERS = (",", "\t")
 
 MAX_ROWS = 1_000_000
+"""Rows read after the header (empty ones included); the entries cap usually comes first."""
 MAX_COLUMNS = 64
+"""Columns looked at; a chat export has 3-6."""
 MAX_CELL_CHARS = 100_000
-MAX_XLSX_UNPACKED = 512 * 1024 * 1024
+"""Characters kept of one cell while reading (the message limit then cuts the text column)."""
+MAX_XLSX_UNPACKED = limits.MAX_XLSX_UNPACKED
+"""``limits.MAX_XLSX_UNPACKED`` (overridable with DISPUTEKIT_MAX_XLSX_UNPACKED)."""
 HEADER_SEARCH_ROWS = 20
 _ALIAS_TO_FIELD = {alias: field for field, names in HEADER_ALIASES.items() for alias in names}
 _MAX_ROW_WARNINGS = 5
@@ -73,7 +82,7 @@ def parse_csv(text: str, delimiter: str, roster: Roster) -> None:
         columns = match_header(header)
         if columns is None:
             raise _no_header("CSV")
-        _read_rows(rows, columns, roster, first_row=2)
+        _read_rows(((n, row, None) for n, row in enumerate(rows, 2)), columns, roster)
     except csv.Error as exc:
         raise InputFileError(
             f"CSV 聊天记录第 {rows.line_num} 行格式错误：{exc}。",
@@ -95,67 +104,84 @@ def is_xlsx(data: bytes) -> bool:
 
 
 def parse_xlsx(data: bytes, roster: Roster) -> None:
-    """Read the first worksheet of an XLSX chat into ``roster``."""
-    _check_unpacked_size(data)
-    from openpyxl import load_workbook
-
+    """Read the first worksheet of an XLSX chat into ``roster``, streaming (``xlsx_stream``)."""
+    rows = first_sheet_rows(
+        data,
+        max_columns=MAX_COLUMNS,
+        max_chars=MAX_CELL_CHARS,
+        max_unpacked=limits.value("MAX_XLSX_UNPACKED", MAX_XLSX_UNPACKED),
+    )
+    values = (
+        (number, [c.value if c else None for c in row], [c.length if c else 0 for c in row])
+        for number, row in rows
+    )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on a damaged workbook
-        raise _bad_xlsx(exc) from exc
-    try:
-        _read_sheet(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), roster)
+        _read_sheet(values, roster)
     except InputFileError:
         raise
-    except Exception as exc:  # rows are parsed lazily: damage can surface while iterating
+    except (XlsxDamaged, expat.ExpatError, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            EOFError, NotImplementedError, RuntimeError) as exc:
         raise _bad_xlsx(exc) from exc
-    finally:
-        workbook.close()
 
 
-def _check_unpacked_size(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise InputFileError(
-            f"XLSX 解压后有 {unpacked // 2**20} MB，超过上限 {MAX_XLSX_UNPACKED // 2**20} MB。",
-            f"The XLSX unpacks to {unpacked // 2**20} MB, over the "
-            f"{MAX_XLSX_UNPACKED // 2**20} MB limit.",
-            fix_zh="请只导出有争议的那段聊天，或另存为 CSV。",
-            fix_en="Export only the disputed conversation, or save it as CSV.",
-        )
+Row = tuple[int, Sequence[Any], Sequence[int] | None]
+"""(row number, cell values, each cell's full length in characters when it was cut, or None)."""
 
 
-def _read_sheet(rows: Iterator[tuple[Any, ...]], roster: Roster) -> None:
-    for number, row in enumerate(rows, 1):
+def _read_sheet(rows: Iterator[Row], roster: Roster) -> None:
+    for number, row, _ in rows:
         columns = match_header(row)
         if columns is not None:
-            _read_rows(rows, columns, roster, first_row=number + 1)
+            _read_rows(rows, columns, roster)
             return
         if number >= HEADER_SEARCH_ROWS:
             break
     raise _no_header("XLSX")
 
 
-def _read_rows(
-    rows: Iterable[Sequence[Any]], columns: Columns, roster: Roster, first_row: int
-) -> None:
-    bad_times: list[int] = []
-    for number, row in enumerate(rows, first_row):
-        if number - first_row >= MAX_ROWS:
+def _read_rows(rows: Iterable[Row], columns: Columns, roster: Roster) -> None:
+    bad_times = _RowNumbers()
+    for count, (number, row, lengths) in enumerate(rows):
+        if count >= MAX_ROWS:
             raise _too_many_rows()
         if not any(cell not in (None, "") for cell in row[:MAX_COLUMNS]):
             continue
         sender = _cell_text(_cell(row, columns["sender"])).strip()
-        text = _cell_text(_cell(row, columns["text"]))
+        raw = _cell(row, columns["text"])
+        text = _cell_text(raw)
         if not sender and not text:
             continue
         when = to_time(_cell(row, columns["time"]))
         if when is None and _cell(row, columns["time"]) not in (None, ""):
             bad_times.append(number)
-        roster.message(when, sender, text.replace("\r\n", "\n"))
-    if bad_times:
+        full = _full_length(raw, lengths, columns["text"])
+        text = text.replace("\r\n", "\n")
+        if full > len(text) and isinstance(roster, BoundedRoster):
+            roster.message(when, sender, text, length=full)
+        else:
+            roster.message(when, sender, text)
+    if bad_times.count:
         _warn_bad_times(roster, bad_times)
+
+
+def _full_length(raw: Any, lengths: Sequence[int] | None, index: int) -> int:
+    """Characters of the text cell before any cut (the reader's count for XLSX)."""
+    if lengths is not None and index < len(lengths):
+        return lengths[index]
+    return len(raw) if isinstance(raw, str) else 0
+
+
+class _RowNumbers:
+    """Row numbers for a warning: the count and the first few only."""
+
+    def __init__(self) -> None:
+        self.first: list[int] = []
+        self.count = 0
+
+    def append(self, number: int) -> None:
+        self.count += 1
+        if len(self.first) <= _MAX_ROW_WARNINGS:
+            self.first.append(number)
 
 
 def _cell(row: Sequence[Any], index: int) -> Any:
@@ -203,12 +229,13 @@ def _from_text(text: str) -> datetime | None:
         return None
 
 
-def _warn_bad_times(roster: Roster, numbers: list[int]) -> None:
-    shown = ", ".join(str(n) for n in numbers[:_MAX_ROW_WARNINGS])
-    more = "…" if len(numbers) > _MAX_ROW_WARNINGS else ""
+def _warn_bad_times(roster: Roster, numbers: _RowNumbers) -> None:
+    shown = ", ".join(str(n) for n in numbers.first[:_MAX_ROW_WARNINGS])
+    more = "…" if numbers.count > _MAX_ROW_WARNINGS else ""
     roster.warn(
-        f"{len(numbers)} 行的时间无法识别，已留空（第 {shown}{more} 行）。",
-        f"{len(numbers)} row(s) have a time that cannot be read; left empty (row {shown}{more}).",
+        f"{numbers.count} 行的时间无法识别，已留空（第 {shown}{more} 行）。",
+        f"{numbers.count} row(s) have a time that cannot be read; left empty "
+        f"(row {shown}{more}).",
     )
 
 

@@ -12,15 +12,23 @@ Other lines are not message text: ``已读``/``未读``/``发送中`` set the me
 are transfers (the next message is marked ``transferred``); the ``SYSTEM_LINE_PREFIXES`` lines
 are system events. Body lines keep their text (emoji, URLs, ``¥`` prices); blank lines at the
 start and end of a body are dropped. The caller passes text with ``\\n`` line ends only.
+
+Bounded work (``limits.py``): lines are produced one at a time (the text is never split into a
+list); a line over ``MAX_LINE_CHARS`` is cut as it is read; a body stops growing past
+``MAX_MESSAGE_CHARS`` (its original length is still counted, so the message is cut with a mark
+telling its true size); line numbers for warnings keep only the first few and a count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 
 from disputekit.clock import CHINA_TZ
+from disputekit.collect.parse import limits
+from disputekit.collect.parse.chat_bounds import BoundedRoster
 from disputekit.collect.parse.roles import Channel, ReadStatus, Roster
 
 STATUS_LINES: dict[str, ReadStatus] = {"已读": "read", "未读": "unread", "发送中": "sending"}
@@ -123,7 +131,20 @@ def _safe(parser: HeaderParser, line: str) -> Header | None:
         return None
 
 
-def detect_style(lines: list[str]) -> tuple[HeaderParser, int]:
+def iter_lines(text: str) -> Iterator[tuple[str, int]]:
+    """``(line, length)`` for each line of ``text`` (split at ``\\n``), one at a time: the line
+    cut to ``MAX_LINE_CHARS`` (the rest is never copied) and its full length."""
+    cap = limits.value("MAX_LINE_CHARS")
+    start, end_of_text = 0, len(text)
+    while start <= end_of_text:
+        end = text.find("\n", start)
+        if end < 0:
+            end = end_of_text
+        yield text[start : min(end, start + cap)], end - start
+        start = end + 1
+
+
+def detect_style(lines: Iterable[str]) -> tuple[HeaderParser, int]:
     """The header parser for this file and the index of the first header line (or -1)."""
     for i, raw in enumerate(lines):
         line = raw.strip()
@@ -148,13 +169,14 @@ def detect_channel(preamble: list[str], parser: HeaderParser) -> tuple[str, Chan
 
 def parse_text(text: str, roster: Roster) -> tuple[str, Channel]:
     """Read every message of ``text`` into ``roster``; return (format, channel)."""
-    lines = text.split("\n")
-    parser, first = detect_style(lines)
+    parser, first = detect_style(line for line, _ in iter_lines(text))
     reader = _Reader(roster, parser)
-    for number, line in enumerate(lines, 1):
-        reader.feed(number, line)
+    for number, (line, length) in enumerate(iter_lines(text), 1):
+        reader.feed(number, line, length)
     reader.finish()
-    return detect_channel(lines[: max(first, 0)], parser)
+    head = islice(iter_lines(text), min(max(first, 0), _PREAMBLE_SCAN))
+    preamble = [line for line, _ in head]
+    return detect_channel(preamble, parser)
 
 
 class _Reader:
@@ -167,24 +189,38 @@ class _Reader:
         self.sender = ""
         self.time: datetime | None = None
         self.body: list[str] = []
+        self.body_chars = 0
+        """Characters of the open message's body read so far (kept or not)."""
+        self.body_full = False
+        """The body has reached MAX_MESSAGE_CHARS: further lines are counted, not kept."""
+        self.body_cut = False
+        """A line of the body was longer than MAX_LINE_CHARS and is cut."""
+        self.body_end = 0
+        """``body_chars`` up to the end of the last non-blank line."""
+        self.max_body = limits.value("MAX_MESSAGE_CHARS")
         self.status: ReadStatus | None = None
         self.recalled = False
         self.transferred = False
         self.next_transferred = False
         self.recalls_after: list[str] = []
-        self.preamble: list[int] = []
+        self.preamble = _Numbers()
         self.preamble_last = (0, "")
         self.prev_is_text = False
-        self.bad_dates: list[int] = []
+        self.bad_dates = _Numbers()
         self.card: list[str] | None = None
 
-    def feed(self, number: int, raw: str) -> None:
+    def feed(self, number: int, raw: str, length: int | None = None) -> None:
+        """One line; ``length`` is its length before ``iter_lines`` cut it, if it did."""
+        if length is not None and length > len(raw) and self.open:
+            self.body_chars += length - len(raw)  # the part of the line never read
+            self.body_end = self.body_chars
+            self.body_cut = True
         line = raw.strip()
         if self.card is not None and self._card_line(line):
             return
         if not line:
             if self.open:
-                self.body.append("")
+                self._body_line("")
             self.prev_is_text = False
             return
         if self.open and (line in CARD_START or line in CARD_END):
@@ -198,10 +234,19 @@ class _Reader:
         if maybe_special and self._special(number, line):
             return
         if self.open:
-            self.body.append(raw.rstrip())
+            self._body_line(raw.rstrip())
             self.prev_is_text = True
         else:
             self._preamble(number, line)
+
+    def _body_line(self, text: str) -> None:
+        """Keep a body line while the body is under MAX_MESSAGE_CHARS; count it always."""
+        self.body_chars += len(text) + (1 if self.body else 0)
+        if text:
+            self.body_end = self.body_chars  # trailing blank lines are dropped from the text
+        if not self.body_full:
+            self.body.append(text)
+            self.body_full = self.body_chars > self.max_body
 
     def _special(self, number: int, line: str) -> bool:
         """Handle a header, status, recall, transfer or system line; False for body text."""
@@ -282,12 +327,13 @@ class _Reader:
         """Older exports: the line before a bare time is the nickname, not body text."""
         if not self.prev_is_text:
             return ""
-        if self.open and self.body:
-            return self.body.pop().strip()
+        if self.open and self.body and not self.body_full:
+            last = self.body.pop()
+            self.body_chars -= len(last) + (1 if self.body else 0)
+            return last.strip()
         number, line = self.preamble_last
         if not self.open and line:
-            if self.preamble and self.preamble[-1] == number:
-                self.preamble.pop()
+            self.preamble.drop_last(number)
             return line
         return ""
 
@@ -324,15 +370,29 @@ class _Reader:
 
     def _flush(self) -> None:
         if self.open:
-            self.roster.message(
-                self.time,
-                self.sender,
-                _trim_body(self.body),
-                recalled=self.recalled,
-                transferred=self.transferred,
-                read_status=self.status,
-            )
+            text = _trim_body(self.body)
+            if (self.body_full or self.body_cut) and isinstance(self.roster, BoundedRoster):
+                self.roster.message(
+                    self.time,
+                    self.sender,
+                    text,
+                    recalled=self.recalled,
+                    transferred=self.transferred,
+                    read_status=self.status,
+                    length=max(self.body_end, self.max_body + 1),
+                )
+            else:
+                self.roster.message(
+                    self.time,
+                    self.sender,
+                    text,
+                    recalled=self.recalled,
+                    transferred=self.transferred,
+                    read_status=self.status,
+                )
             self.body, self.status, self.recalled = [], None, False
+            self.body_chars = self.body_end = 0
+            self.body_full = self.body_cut = False
         for who in self.recalls_after:
             self.roster.message(None, who, "", recalled=True)
         self.recalls_after = []
@@ -355,12 +415,45 @@ class _Reader:
                 "line(s) look like message headers but the date does not exist; kept as text",
             )
 
-    def _warn_lines(self, numbers: list[int], zh: str, en: str) -> None:
-        shown = "、".join(str(n) for n in numbers[:5]) + ("…" if len(numbers) > 5 else "")
-        shown_en = ", ".join(str(n) for n in numbers[:5]) + ("…" if len(numbers) > 5 else "")
+    def _warn_lines(self, numbers: _Numbers, zh: str, en: str) -> None:
+        more = "…" if len(numbers) > len(numbers.first) else ""
+        shown = "、".join(str(n) for n in numbers.first) + more
+        shown_en = ", ".join(str(n) for n in numbers.first) + more
         self.roster.warn(
             f"{len(numbers)} {zh}（第 {shown} 行）。", f"{len(numbers)} {en} (line {shown_en})."
         )
+
+
+class _Numbers:
+    """Line numbers for a warning: the count and the first few (a file of a million stray
+    lines must not keep a million numbers)."""
+
+    KEEP = 5
+
+    def __init__(self) -> None:
+        self.first: list[int] = []
+        self.count = 0
+        self.last = 0
+
+    def append(self, number: int) -> None:
+        self.count += 1
+        self.last = number
+        if len(self.first) < self.KEEP:
+            self.first.append(number)
+
+    def drop_last(self, number: int) -> None:
+        """Forget ``number`` if it is the last one appended (a nickname line, not stray text)."""
+        if self.count and self.last == number:
+            self.count -= 1
+            if self.first and self.first[-1] == number:
+                self.first.pop()
+            self.last = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
 
 
 def _is_decoration(line: str) -> bool:

@@ -6,9 +6,13 @@ gigapixel image, a PDF can hide a trailer loop. These numbers bound what one fil
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
-from disputekit.errors import InputFileError
+from disputekit.errors import InputFileError, UsageError
+
+MB = 1024 * 1024
 
 MAX_PIXELS = 100_000_000
 """Largest image (width x height) we decode.
@@ -52,6 +56,104 @@ PDF_MAX_PAGES = 5_000
 PDF_PARSE_SECONDS = 20.0
 """Wall-clock budget for opening a PDF and reading its structure. pypdf copes with the
 trailer loops and broken xrefs we know of in well under a second; this is a backstop."""
+
+# --------------------------------------------------------------------------- chat exports
+# Checked while reading (issue 15 §7): the file is read at most up to its cap, an XLSX member
+# is counted while it inflates, lines and messages are cut as they are read. Values a shop may
+# legitimately need to raise are listed in OVERRIDABLE (environment variable DISPUTEKIT_<NAME>).
+
+MAX_CHAT_BYTES = 32 * MB
+"""Largest chat export (text, CSV, JSON or XLSX file). A year of Qianniu chat with one buyer is
+a few MB; 100,000 messages — the most a dossier is built for (issue 13) — are 6-15 MB in every
+format we read. 32 MB is twice the largest real conversation, and a file this size parses in
+well under 30 s and 1 GB on a 2-core laptop (benchmarks/bench_bombs.py). Only the first
+``MAX_CHAT_BYTES + 1`` bytes are ever read."""
+
+MAX_CHAT_ENTRIES = 250_000
+"""Messages plus events (system, recall, transfer lines) in one chat. Each costs about 1.6 KB
+of memory while parsed (160 MB per 100,000 messages, measured); 250,000 bounds a chat of tiny
+messages, which packs far more entries into ``MAX_CHAT_BYTES`` than real conversations do,
+to about 400 MB, and still leaves 2.5 times the 100,000 messages issue 13 asks for."""
+
+MAX_MESSAGE_CHARS = 5_000
+"""Characters of one message kept in the facts. Wangwang/Qianniu cut what a person types into
+one message far below this; a longer "message" is a pasted document or an attack (a 1 MB
+message took the dossier build past 150 s). 5,000 characters are about two dossier pages. A
+longer message is kept cut at this length, marked ``truncated`` and ended with
+:data:`TRUNCATION_MARK`; the parse warnings name it."""
+
+MAX_SENDER_CHARS = 100
+"""Characters of a sender's nickname kept. Taobao member names are at most 25 characters and a
+sub-account ``店铺:客服A`` at most about 60; a longer "nickname" is cut like a long message."""
+
+MAX_LINE_CHARS = 10_000
+"""Characters of one line of a text chat kept while reading: twice :data:`MAX_MESSAGE_CHARS`,
+so cutting a line never loses text the facts would keep; a header line (nickname and time) is
+under 100 characters. The rest of a longer line is skipped as it is read and its message is
+marked truncated. (CSV fields are bounded by ``chat_table.MAX_CELL_CHARS``; JSON is one
+document, bounded by :data:`MAX_CHAT_BYTES`.)"""
+
+MAX_XLSX_UNPACKED = 128 * MB
+"""Bytes an XLSX chat may inflate to, all parts together: checked against the sizes its
+central directory declares *and* counted while each part inflates (a zip's headers can lie).
+A 100,000-row chat sheet with its shared strings is 20-40 MB of XML; 128 MB of XML parses in
+about 10 s. (A 1.2 MB workbook inflating to 500 MB took ``inspect`` 6 minutes and 2.8 GB.)"""
+
+MAX_XLSX_CELLS = 2_000_000
+"""Cells (and shared strings) an XLSX chat may hold, counted while the sheet is read, empty
+and ignored columns included: a 100,000-message export has 300,000-600,000 cells. Each costs
+a few microseconds to parse, so this bounds the time of a sheet of tiny cells."""
+
+TRUNCATION_MARK = "……［消息过长，已截断：原文 {chars:,} 字 / message too long, cut: {chars:,} characters］"
+"""Appended (on its own line) to the text of a cut message, so the dossier and the terminal
+show that it was cut; ``{chars}`` is the original length in characters."""
+
+OVERRIDABLE = ("MAX_CHAT_BYTES", "MAX_CHAT_ENTRIES", "MAX_MESSAGE_CHARS", "MAX_XLSX_UNPACKED",
+               "MAX_XLSX_CELLS")
+"""Limits a shop may raise (or lower) with an environment variable ``DISPUTEKIT_<NAME>``
+(a positive integer, e.g. ``DISPUTEKIT_MAX_CHAT_BYTES=67108864``). Raising them trades memory
+and time for larger files; the facts of a message depend on ``MAX_MESSAGE_CHARS``."""
+
+
+def value(name: str, default: int | None = None) -> int:
+    """The limit ``name``: ``DISPUTEKIT_<NAME>`` from the environment when it is in
+    :data:`OVERRIDABLE` and set, else ``default``, else this module's constant (read at call
+    time, so a test may monkeypatch it). A bad override is a usage error naming the variable."""
+    base = int(getattr(sys.modules[__name__], name)) if default is None else default
+    if name not in OVERRIDABLE:
+        return base
+    env = f"DISPUTEKIT_{name}"
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return base
+    if not raw.isdigit() or int(raw) <= 0 or len(raw) > 15:
+        raise UsageError(
+            f"环境变量 {env} 的值无效：应为正整数（默认 {base}）。",
+            f"The environment variable {env} is invalid: it must be a positive integer "
+            f"(the default is {base}).",
+            fix_zh=f"请改正或删除 {env}。",
+            fix_en=f"Correct or unset {env}.",
+        )
+    return int(raw)
+
+
+def read_capped(path: Path, cap: int) -> bytes | None:
+    """The bytes of ``path``, or None when it holds more than ``cap`` bytes. Reads at most
+    ``cap + 1`` bytes (the size is checked first, and again while reading: a file may grow),
+    so a huge file is never read whole to be refused."""
+    try:
+        if path.stat().st_size > cap:
+            return None
+        with path.open("rb") as fh:
+            data = fh.read(cap + 1)
+    except OSError as exc:
+        raise InputFileError(
+            f"无法读取文件 {path.name}：{exc.strerror or exc}。",
+            f"Cannot read {path.name}: {exc.strerror or exc}.",
+            fix_zh="请确认文件存在且有读取权限。",
+            fix_en="Check that the file exists and is readable.",
+        ) from None
+    return None if len(data) > cap else data
 
 
 def _mb(n: int) -> str:

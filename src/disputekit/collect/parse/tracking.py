@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
+from disputekit.collect.parse import tracking_formats
+from disputekit.collect.parse.limits import read_capped
 from disputekit.collect.parse.tracking_formats import RawEvent, RawRecord, Subject, read_record
 from disputekit.collect.parse.waybill import normalize_waybill, resolve_courier, waybill_plausible
 from disputekit.errors import InputFileError
@@ -316,5 +318,10 @@ def _no_events(name: str) -> InputFileError:
 
 
 def read_tracking(path: Path, hints: Hints) -> TrackingFacts:
-    """The ``tracking`` kind's parser (kinds table)."""
-    return parse_tracking(path.read_bytes(), name=path.name, courier=hints.courier)
+    """The ``tracking`` kind's parser (kinds table). Reads at most ``MAX_BYTES + 1`` bytes: a
+    larger file is refused without being read whole."""
+    data = read_capped(path, tracking_formats.MAX_BYTES)
+    if data is None:
+        size = max(path.stat().st_size, tracking_formats.MAX_BYTES + 1)
+        raise tracking_formats.too_big(size, Subject.of(path.name))
+    return parse_tracking(data, name=path.name, courier=hints.courier)

@@ -142,11 +142,16 @@ def check_size(data: bytes, s: Subject) -> None:
              "Export the tracking record again (kuaidi100 query JSON or CSV)."),
         )
     if len(data) > MAX_BYTES:
-        raise _error(
-            f"{s.zh} 有 {len(data):,} 字节，超过上限 {MAX_BYTES:,} 字节。",
-            f"{s.en_cap} is {len(data):,} bytes, more than the {MAX_BYTES:,}-byte limit.",
-            _FIX_ONE_SHIPMENT,
-        )
+        raise too_big(len(data), s)
+
+
+def too_big(size: int, s: Subject) -> InputFileError:
+    """The record is over MAX_BYTES (``read_tracking`` reads no more than that to know it)."""
+    return _error(
+        f"{s.zh} 有 {size:,} 字节，超过上限 {MAX_BYTES:,} 字节。",
+        f"{s.en_cap} is {size:,} bytes, more than the {MAX_BYTES:,}-byte limit.",
+        _FIX_ONE_SHIPMENT,
+    )
 
 
 def decode(data: bytes, s: Subject) -> str:
