@@ -211,7 +211,10 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
 
         if approval_required(case.paths.root):  # shop setting: no upload bundle without it
             assert_fresh_approval(case)
-    report = check_case(case, now=options.now, ground=options.ground, profile_path=options.profile_path)
+    profile = load_profile(case.facts.platform, options.profile_path)
+    ctx = context_for(case, profile, options.now, options.ground)
+    report = check_case(case, now=options.now, ground=options.ground, profile_path=options.profile_path,
+                        context=ctx)
     ignored = NOT_FOR_ARCHIVE if options.pdfa else frozenset()
     blocking = [f.message() for f in report.findings if f.severity == "blocking" and f.rule not in ignored]
     if blocking and not options.draft:
@@ -221,8 +224,6 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
             fix_zh="先解决这些问题（disputekit check），或加 --draft 生成草稿。",
             fix_en="Fix them (see `disputekit check`), or pass --draft for a draft.",
         )
-    profile = load_profile(case.facts.platform, options.profile_path)
-    ctx = context_for(case, profile, options.now, options.ground)
     lang = options.lang or case.facts.lang
     draft: Draft | None = draft_reason(ctx, lang) if ctx.ground else None
     manifest = build_manifest(case, profile_id=profile.profile.id, profile_version=profile.profile.version,

@@ -13,15 +13,18 @@ from collections.abc import Iterator
 
 from disputekit.models.facts import ChatFacts, TrackingFacts
 from disputekit.privacy.pii import mask
+from disputekit.profiles.model import Privacy
 from disputekit.validate.rules.context import Exhibit, RuleContext
 
 SUFFIX = ".masked.txt"
 
 
-def _chat_lines(facts: ChatFacts) -> Iterator[str]:
+def _chat_lines(facts: ChatFacts, privacy: Privacy) -> Iterator[str]:
+    # Sender and text are masked apart from the "#n time" head, which holds no personal data
+    # but digits in every line (masking whole lines made a 100,000-message chat cost 8 s).
     for m in facts.messages:
         when = m.time.strftime("%Y-%m-%d %H:%M:%S") if m.time else "-"
-        yield f"#{m.index} {when} {m.sender}: {' '.join(m.text.split())}"
+        yield f"#{m.index} {when} {mask(m.sender, privacy)}: {mask(' '.join(m.text.split()), privacy)}"
 
 
 def _tracking_lines(facts: TrackingFacts) -> Iterator[str]:
@@ -34,14 +37,15 @@ def _tracking_lines(facts: TrackingFacts) -> Iterator[str]:
 def rendition(exhibit: Exhibit, ctx: RuleContext) -> bytes | None:
     """The masked text of a chat or tracking exhibit, or None for other kinds."""
     facts = exhibit.facts
+    privacy = ctx.profile.privacy
     if isinstance(facts, ChatFacts):
-        body = list(_chat_lines(facts))
+        body = list(_chat_lines(facts, privacy))
     elif isinstance(facts, TrackingFacts):
-        body = list(_tracking_lines(facts))
+        body = [mask(line, privacy) for line in _tracking_lines(facts)]
     else:
         return None
-    head = [f"{exhibit.id} {exhibit.item.name}", f"original SHA-256 {exhibit.item.sha256}", ""]
-    text = "\n".join(mask(line, ctx.profile.privacy) for line in [*head, *body]) + "\n"
+    head = [mask(f"{exhibit.id} {exhibit.item.name}", privacy), f"original SHA-256 {exhibit.item.sha256}", ""]
+    text = "\n".join([*head, *body]) + "\n"
     return text.encode("utf-8")
 
 

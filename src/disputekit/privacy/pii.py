@@ -434,10 +434,18 @@ _ID_CONTEXT = re.compile(
 )
 
 
+# Every detector needs one of these: a digit (phones, ids, cards, house numbers), "@" (e-mail),
+# a Chinese numeral or a building letter (三号楼, A座). Text without any — most chat messages —
+# holds nothing to mask, and skipping it makes masking a 100,000-message chat 10x cheaper.
+_MAYBE_PII = re.compile(r"[0-9@一二三四五六七八九十两〇零]|[A-Za-z]\s{0,2}(?:座|栋|幢|单元)")
+
+
 def find_pii(text: str, *, kinds: Iterable[PiiKind] = ALL_KINDS) -> list[PiiSpan]:
     """Personal data in ``text``, sorted by position, non-overlapping."""
     wanted = frozenset(kinds)
     norm = _fold(text)
+    if not _MAYBE_PII.search(norm):
+        return []
     taken = bytearray(len(norm))  # 1 where a protected id or an earlier span lies
     spans: list[tuple[int, int]] = []
     for a, b in _protected(norm):

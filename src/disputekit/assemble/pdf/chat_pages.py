@@ -34,7 +34,16 @@ GAP_BG = "#f6f6f6"
 
 
 def excerpt_of(d: DossierData, e: Exhibit, facts: ChatFacts) -> Excerpt:
-    """What the dossier shows of ``facts`` (the whole chat when short)."""
+    """What the dossier shows of ``facts`` (the whole chat when short); computed once per
+    build, as every layout pass of both editions asks."""
+    key = f"chat-excerpt:{e.id}"
+    cached = d.memo.get(key)
+    if not isinstance(cached, Excerpt):
+        cached = d.memo[key] = _select(d, e, facts)
+    return cached
+
+
+def _select(d: DossierData, e: Exhibit, facts: ChatFacts) -> Excerpt:
     case = d.ctx.case
     marks = set(e.item.marks)
     quoted = message_locators(((f.exhibits[0] if f.exhibits else "", getattr(f, "locator", None))

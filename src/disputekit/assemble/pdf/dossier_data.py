@@ -54,6 +54,8 @@ class DossierData:
     changes: StateDiff | None = None  # since the state the last decision saw; None if unknown
     established: list[FactLike] = field(default_factory=list)  # facts the evidence shows
     renditions: set[str] = field(default_factory=set)  # exhibit ids whose masked text is attached
+    # what each layout pass computes once per build (shared by both editions through replace())
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def submission(self) -> bool:
