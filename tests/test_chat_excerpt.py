@@ -149,6 +149,7 @@ def test_long_chat_dossier_shows_the_excerpt_index_and_where_the_transcript_is(t
     assert "省略索引" in squashed and "E1.masked.txt" in squashed
     headers = set(re.findall(r"#(\d+)\s+\S+\s+2025-04-20 \d\d:\d\d:\d\d", review))  # "#43 sender time"
     assert {"37", "40", "43"} <= headers and not {"36", "44", "1000"} & headers
+    assert result.excerpts == {"E1": {"messages": 2000, "shown": len(headers)}}
     assert "#1–#36" in squashed  # the first omitted run, in the index
     assert "买家申请退款2025-04-2012:00" in squashed
     assert result.submission is not None

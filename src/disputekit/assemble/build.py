@@ -284,7 +284,19 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         fsync_dir(out_dir)
     digest = sha256_file(target)[0]
     return BuildResult(dossier=target, upload=upload_dir, pages=pages, sha256=digest,
-                       manifest=manifest, dossier_id=did, submission=sub_target)
+                       manifest=manifest, dossier_id=did, submission=sub_target,
+                       excerpts=_excerpts(data))
+
+
+def _excerpts(data: DossierData) -> dict[str, dict[str, int]]:
+    """Chats the dossier shows only in part: ``{"E1": {"messages": …, "shown": …}}``."""
+    from disputekit.assemble.chat_excerpt import Excerpt
+
+    out = {}
+    for key, value in data.memo.items():
+        if key.startswith("chat-excerpt:") and isinstance(value, Excerpt) and not value.whole:
+            out[key.split(":", 1)[1]] = {"messages": value.total, "shown": len(value.shown)}
+    return dict(sorted(out.items(), key=lambda kv: int(kv[0][1:])))
 
 
 def _chosen_originals(case: Case, options: BuildOptions, attach_originals: bool) -> set[str]:

@@ -127,6 +127,13 @@ def build_cmd(case_dir: Path, lang: str | None, out_dir: Path | None, is_draft: 
         return
     click.echo(pick(f"证据包（内部复核版）：{result.dossier}（{result.pages} 页，编号 {result.dossier_id}）",
                     f"Dossier (review edition): {result.dossier} ({result.pages} pages, id {result.dossier_id})"))
+    for exhibit, counts in result.excerpts.items():
+        total, shown = f"{counts['messages']:,}", f"{counts['shown']:,}"
+        click.echo(pick(f"{exhibit} 聊天较长（{total} 条），卷宗只摘录其中 {shown} 条并列出省略索引；"
+                        f"完整记录在内部复核版的附件 {exhibit}.masked.txt。",
+                        f"{exhibit} is a long chat ({total} messages): the dossier shows {shown} of them "
+                        f"with an index of the rest; the whole transcript is attached to the review "
+                        f"edition as {exhibit}.masked.txt."))
     if result.submission:
         click.echo(pick(f"提交平台版：{result.submission}", f"Submission edition: {result.submission}"))
     if result.upload:

@@ -35,8 +35,10 @@ class BuildResult(BaseModel):
     manifest: dict[str, Any]
     dossier_id: str
     submission: Path | None = None  # the platform edition (not made for the archive)
+    excerpts: dict[str, dict[str, int]] = {}  # chats shown in part: id → messages, shown
 
     def to_json(self) -> dict[str, Any]:
         return {"dossier": str(self.dossier), "upload": str(self.upload) if self.upload else None,
                 "submission": str(self.submission) if self.submission else None,
-                "pages": self.pages, "sha256": self.sha256, "dossier_id": self.dossier_id}
+                "pages": self.pages, "sha256": self.sha256, "dossier_id": self.dossier_id,
+                "chat_excerpts": self.excerpts}
