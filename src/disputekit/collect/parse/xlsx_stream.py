@@ -33,8 +33,9 @@ from disputekit.collect.parse import limits
 from disputekit.errors import InputFileError
 
 CHUNK = 64 * 1024
-_SEP = "\x01"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_LOCAL: dict[str, str] = {}
+"""Element name as written (``c``, ``x:c``) → local name; names are few, so this stays small
+(capped: a hostile part could invent names)."""
 
 
 class XlsxDamaged(Exception):
@@ -105,7 +106,7 @@ def _parser(
     end: Callable[[str], None],
     text: Callable[[str], None] | None,
 ) -> Any:
-    parser = expat.ParserCreate(namespace_separator=_SEP)
+    parser = expat.ParserCreate()  # prefixes are stripped by _local, faster than namespaces
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.StartElementHandler = start
@@ -120,7 +121,12 @@ def _refuse_doctype(*_: object) -> None:
 
 
 def _local(name: str) -> str:
-    return name.rpartition(_SEP)[2]
+    local = _LOCAL.get(name)
+    if local is None:
+        local = name.rpartition(":")[2]
+        if len(_LOCAL) < 1000:
+            _LOCAL[name] = local
+    return local
 
 
 def _read_part(archive: zipfile.ZipFile, name: str, budget: _Budget, handler: Any) -> None:
@@ -142,8 +148,8 @@ class _FirstSheet:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.rel_id is None and _local(name) == "sheet":
-            self.rel_id = attrs.get(f"{_REL_NS}{_SEP}id") or next(
-                (v for k, v in attrs.items() if _local(k) == "id"), ""
+            self.rel_id = attrs.get("r:id") or next(
+                (v for k, v in attrs.items() if k.endswith(":id")), ""
             )
 
     def end(self, name: str) -> None:
