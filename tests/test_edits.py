@@ -219,3 +219,78 @@ def test_a_withdrawn_chat_is_not_marked(signed: Path) -> None:
     assert (result.exit_code, result.output) == (
         2, "Error: E1 was withdrawn (another buyer's chat) and cannot be changed. "
         "To use the file again, add it anew with `disputekit add` (it gets a new id).\n")
+
+
+# --- crash safety: the audit entry is written first; the next command completes the edit ------
+
+
+class Killed(BaseException):
+    """A process killed mid-command (nothing catches it)."""
+
+
+def _interrupted(case: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
+    """Run an edit that dies right after its audit entry, before evidence.json is written."""
+    import disputekit.collect.edits as edits
+
+    def killed(*_: object) -> None:
+        raise Killed("killed before evidence.json")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(edits, "write_evidence", killed)
+        with pytest.raises(Killed):
+            run(*args)
+
+
+def problems(case: Path) -> list[str]:
+    return [p["problem"] for p in json.loads(run("verify", str(case), "--json").output)["problems"]]
+
+
+def test_an_interrupted_withdrawal_is_completed_and_can_be_rerun(
+        signed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = (signed / ".disputekit/evidence.json").read_bytes()
+    _interrupted(signed, monkeypatch, "withdraw", str(signed), "E4", "--reason", "wrong order",
+                 "--now", LATER)
+    assert (signed / ".disputekit/evidence.json").read_bytes() == before
+    found = problems(signed)
+    assert any(p.startswith("E4.withdrawn: evidence.json has null") for p in found), found
+    assert found[-1] == ("the audit log's last edit(s) (withdraw E4) "
+                         "are not in evidence.json: a command was interrupted (or the file was "
+                         "edited by hand); the next add, mark or edit of this case applies them "
+                         "from the log")
+    again = run("withdraw", str(signed), "E4", "--reason", "wrong order", "--now", NOW)
+    assert (again.exit_code, again.output.splitlines()[0]) == (0, "E4 withdrawn.")
+    assert problems(signed) == []
+    withdrawn = load_evidence(signed / ".disputekit/evidence.json").by_id("E4").withdrawn
+    assert withdrawn is not None and withdrawn.at.isoformat() == LATER  # as the log says
+    assert [e["action"] for e in audit(signed)].count("withdraw") == 1
+
+
+def test_any_writing_command_completes_an_interrupted_edit(
+        returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """typed facts + the tag linking the record: both entries written, evidence.json not."""
+    _interrupted(returned, monkeypatch, "facts", str(returned), "E3", "--waybill", "SF1",
+                 "--now", LATER)
+    assert problems(returned)
+    assert run("mark", str(returned), "E1", "--message", "2", "--now", LATER).exit_code == 0
+    assert problems(returned) == []
+    assert load_evidence(returned / ".disputekit/evidence.json").by_id("E3").typed == {
+        "waybill": "SF1"}
+
+
+def test_withdrawing_again_for_another_reason_is_refused(signed: Path) -> None:
+    assert run("withdraw", str(signed), "E4", "--reason", "wrong order").exit_code == 0
+    assert run("withdraw", str(signed), "E4", "--reason", "wrong order").exit_code == 0
+    assert run("withdraw", str(signed), "E4", "--reason", "blurred").exit_code == 2
+    assert [e["action"] for e in audit(signed)].count("withdraw") == 1
+
+
+def test_a_hand_edit_is_never_taken_for_an_interrupted_edit(signed: Path) -> None:
+    """Only evidence.json lacking the log's *last* edits is completed; a retag by hand stays
+    a verification problem after the next command."""
+    meta = signed / ".disputekit" / "evidence.json"
+    data = json.loads(meta.read_text("utf-8"))
+    data["items"][3]["tag"] = "returned_item"
+    meta.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert run("tag", str(signed), "E5", "--caption", "x", "--now", LATER).exit_code == 0
+    assert any("E4.tag" in p for p in problems(signed))
+    assert load_evidence(meta).by_id("E4").tag == "returned_item"

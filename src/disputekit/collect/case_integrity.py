@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from disputekit.case import CasePaths, load_evidence
+from disputekit.collect.edit_recovery import pending_edits, pending_problem
 from disputekit.collect.replay import Replayed, differences, replay
 from disputekit.errors import DisputekitError, VerificationFailed
 from disputekit.store.anchors import ANCHORING_VERSION, LOG_FORMAT
@@ -65,6 +66,9 @@ def check_integrity(paths: CasePaths) -> Integrity:
                             "the log cannot be detected")
     out.problems += [f".disputekit/evidence.json: {d}"
                      for d in differences(replayed.evidence, recorded)]
+    pending = pending_edits(entries, recorded)
+    if pending:  # a killed edit (or a hand edit undoing it): the next command completes it
+        out.problems.append(f".disputekit/evidence.json: {pending_problem(pending)}")
     out.orphans = _orphans(paths, {i.sha256 for i in replayed.evidence.items})
     tsa = tsa_settings(paths.root)  # the shop's time-stamping authority, if any
     if tsa is not None or (paths.meta / TOKENS_DIR).is_dir():

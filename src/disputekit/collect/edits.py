@@ -1,6 +1,12 @@
 """Corrections that destroy nothing: withdraw an exhibit, retag or recaption it, type facts a
 record lacks, mark video frames. Every edit is one audit entry whose ``details`` are enough to
-replay it (``REDUCERS``: action → pure function of the evidence list and the entry)."""
+replay it (``REDUCERS``: action → pure function of the evidence list and the entry).
+
+Crash safety: the audit entry is written first, then evidence.json as its reducer makes it. A
+command killed between the two leaves an edit the log holds and evidence.json lacks; the next
+command that writes the case completes it (``collect/edit_recovery.py``). Withdrawing an
+exhibit again for the same reason is a no-op, so the interrupted command can simply be run
+again."""
 
 from __future__ import annotations
 
@@ -51,22 +57,28 @@ def in_force_item(evidence: EvidenceList, exhibit: str) -> EvidenceItem:
 
 def _apply(case: Case, action: str, details: dict[str, Any], at: datetime, actor: str,
            evidence: EvidenceList) -> EvidenceList:
-    """Apply one edit through its reducer, write evidence.json, then the audit entry."""
+    """Apply one edit: its audit entry first, then evidence.json as its reducer makes it."""
     entry = {"at": at.isoformat(), "actor": actor, "action": action, "details": details}
-    updated = REDUCERS[action](evidence, entry)
-    write_evidence(case.paths, updated)
+    updated = REDUCERS[action](evidence, entry)  # before writing: a bad edit writes nothing
     case.audit.append(at, actor, action, details)
+    write_evidence(case.paths, updated)
     return updated
 
 
 def _locked_edit(
     root: Path, exhibit: str, at: datetime, actor: str,
     plan: Callable[[Case, EvidenceItem], list[tuple[str, dict[str, Any]]]],
+    *, done: Callable[[EvidenceItem], bool] = lambda item: False,
 ) -> EvidenceItem:
+    """Run ``plan``'s edits on an exhibit in force; ``done``: a withdrawn exhibit on which
+    the edit is already made (returned unchanged, nothing written)."""
     case = open_case(root)
     with case_lock(case.paths.meta):
         evidence = load_evidence(case.paths.evidence)
-        recover_after_crash(case, evidence, at, actor)
+        evidence = recover_after_crash(case, evidence, at, actor)
+        found = evidence.by_id(exhibit)
+        if found is not None and found.withdrawn and done(found):
+            return found
         item = in_force_item(evidence, exhibit)
         for action, details in plan(case, item):
             evidence = _apply(case, action, details, at, actor, evidence)
@@ -86,7 +98,8 @@ def withdraw_exhibit(root: Path, exhibit: str, reason: str, *, at: datetime,
             fix_zh='例如：--reason "其他订单的照片"', fix_en='e.g. --reason "photo of another order"',
         )
     return _locked_edit(root, exhibit, at, actor, lambda case, item: [
-        ("withdraw", {"exhibit": item.id, "reason": why})])
+        ("withdraw", {"exhibit": item.id, "reason": why})],
+        done=lambda item: item.withdrawn is not None and item.withdrawn.reason == why)
 
 
 def tag_exhibit(root: Path, exhibit: str, *, tag: str | None, caption: str | None,

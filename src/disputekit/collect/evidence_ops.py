@@ -48,12 +48,18 @@ def _safe_caption(caption: str | None) -> str | None:
     return re.sub(r"\s+", " ", printable(caption)).strip() or None
 
 
-def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor: str) -> None:
+def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime,
+                        actor: str) -> EvidenceList:
     """Repair what a killed writer can leave (caller holds the case lock): sweep unfinished
-    temp copies, and record in the audit log exhibits that reached evidence.json just before
-    the process died (evidence.json is written before its audit entry)."""
+    temp copies, complete edits the log holds but evidence.json lacks (edits are written log
+    first: ``collect/edit_recovery.py``), and record in the audit log exhibits that reached
+    evidence.json just before the process died (``add`` writes evidence.json before its audit
+    entry). Returns the evidence list as it now is."""
+    from disputekit.collect.edit_recovery import complete_pending_edits
+
     remove_stale_temps(case.paths.objects)
     remove_stale_temps(case.paths.meta)
+    evidence = complete_pending_edits(case, evidence)
     audited = {
         exhibit.get("id")
         for entry in case.audit.entries() if entry.get("action") == "add"
@@ -65,6 +71,7 @@ def recover_after_crash(case: Case, evidence: EvidenceList, at: datetime, actor:
             {**add_record(i), "added_at": i.added_at.isoformat(), "added_by": i.added_by}
             for i in missing]})
     _recover_marks(case, evidence, at, actor)
+    return evidence
 
 
 def add_record(item: EvidenceItem) -> dict[str, Any]:
@@ -134,8 +141,7 @@ def add_files(
     case = open_case(root)
     parsed = _parse_all(case, files, as_kind, courier)
     with case_lock(case.paths.meta):
-        evidence = load_evidence(case.paths.evidence)
-        recover_after_crash(case, evidence, at, actor)
+        evidence = recover_after_crash(case, load_evidence(case.paths.evidence), at, actor)
         outcomes: list[AddOutcome] = []
         items = list(evidence.items)
         number = evidence.next_number
@@ -175,8 +181,7 @@ def mark_messages(
     """Mark (or unmark) key messages of a chat exhibit; they are highlighted in the dossier."""
     case = open_case(root)
     with case_lock(case.paths.meta):
-        evidence = load_evidence(case.paths.evidence)
-        recover_after_crash(case, evidence, at, actor)
+        evidence = recover_after_crash(case, load_evidence(case.paths.evidence), at, actor)
         item = evidence.by_id(exhibit)
         if item is not None and item.withdrawn:
             from disputekit.collect.edits import in_force_item
