@@ -351,6 +351,23 @@ def _audit_problems(audit: AuditLog, items: Sequence[object], after_kill: bool) 
     return problems
 
 
+def integrity_problems(case_dir: Path, *, after_kill: bool = False) -> list[str]:
+    """What ``disputekit verify CASE`` reports beyond object hashes (the replay of the audit
+    log against evidence.json, the chain, the head). ``after_kill`` tolerates a torn last line
+    and an edit the log holds but evidence.json lacks (the next command completes it)."""
+    from disputekit.collect.case_integrity import TORN, check_integrity
+    from disputekit.collect.edit_recovery import pending_edits
+
+    paths = CasePaths(case_dir)
+    problems = check_integrity(paths).problems
+    if not after_kill:
+        return problems
+    problems = [p for p in problems if not p.endswith(TORN)]
+    if problems and pending_edits(AuditLog(paths.audit).entries(), load_evidence(paths.evidence)):
+        return []
+    return problems
+
+
 def out_problems(case_dir: Path) -> list[str]:
     """``out/``: each edition (the lead's dossier.pdf, the platform's submission.pdf) absent or
     complete; the dossier verified; nothing else but the bundles and known temps."""

@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL ``add``, ``build`` and ``archive`` at many points, then check the case.
+"""Crash safety: SIGKILL ``add``, ``build``, ``archive`` and the edits (``withdraw``, ``tag``,
+``facts``) at many points, then check the case.
 
 Two harnesses (helpers in ``crashkit``):
 
@@ -41,12 +42,14 @@ from crashkit import (
     case_problems,
     copy_case,
     evidence_of,
+    integrity_problems,
     make_template,
     out_problems,
     run_batch,
     run_cli,
 )
-from disputekit.case import CasePaths
+from disputekit.case import CasePaths, load_evidence
+from disputekit.models.evidence import EvidenceList
 from disputekit.store.audit import AuditLog
 
 SEED = int(os.environ.get("DISPUTEKIT_CRASH_SEED", "20250421"))
@@ -296,6 +299,50 @@ def test_archive_killed_at_every_commit_point(photo_case: Path, work: Path) -> N
         assert archive_problems(archive_root(case)) == []
 
     kill_at_every_commit(photo_case, work, "archive", archive_argv, check)
+
+
+EDITS = {
+    "withdraw": ["withdraw", "E3", "--reason", "another order's photo"],
+    "tag": ["tag", "E3", "--tag", "returned_item", "--caption", "开箱"],
+    "facts": ["facts", "E2", "--courier", "中通", "--waybill", "SF-77"],
+}
+"""Each edit command on the photo case (E1 chat, E2 tracking, E3 photo)."""
+
+
+def edit_argv(command: str) -> Callable[[Path], list[str]]:
+    name, *rest = EDITS[command]
+    return lambda case: [name, str(case), *rest, "--now", NOW]
+
+
+@pytest.mark.parametrize("command", sorted(EDITS))
+def test_edit_killed_at_every_commit_point(command: str, photo_case: Path, work: Path) -> None:
+    """Killed before each commit: the case loads, verifies but for a torn line or an edit the
+    log holds and evidence.json lacks; the same command then succeeds and leaves the case
+    verified, with the edit made exactly as a clean run makes it (a withdrawal recorded once;
+    a tag or typed fact that had reached the log is recorded again, to the same effect)."""
+    clean, _, _ = clean_run(photo_case, work, f"{command}-edit-reference", edit_argv(command))
+    reference = load_evidence(CasePaths(clean).evidence)
+
+    states: Counter[str] = Counter()
+
+    def check(case: Path, after_kill: bool) -> None:
+        assert case_problems(case, after_kill=after_kill) == []
+        assert integrity_problems(case, after_kill=after_kill) == []
+        if after_kill:
+            states["pending" if integrity_problems(case) else "consistent"] += 1
+        else:
+            assert _edited(load_evidence(CasePaths(case).evidence)) == _edited(reference)
+            made = audit_actions(case).count(command)
+            assert made == 1 if command == "withdraw" else made in (1, 2)  # retag: same result
+
+    points = kill_at_every_commit(photo_case, work, f"{command}-edit", edit_argv(command), check)
+    assert points >= 4 and states["pending"] >= 1, (points, states)  # recovery was exercised
+
+
+def _edited(evidence: EvidenceList) -> list[tuple[object, ...]]:
+    """What edits change, without the times (a rerun's ``--now`` is the same anyway)."""
+    return [(i.id, i.tag, i.caption, i.typed, i.facts, i.withdrawn and i.withdrawn.reason)
+            for i in evidence.items]
 
 
 def test_torn_audit_line_is_tolerated_then_repaired(photo_case: Path, work: Path) -> None:
