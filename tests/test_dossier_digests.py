@@ -245,3 +245,16 @@ def test_alignment_names_each_kind_of_difference() -> None:
     bad_root = {**record, "root": "0" * 64}
     assert "contradict" in page_problems(bad_root, want)[0][1]
     assert "missing" in page_problems(None, want)[0][1]
+
+
+def test_digests_do_not_move_when_qpdf_writes_a_real_as_an_integer(tmp_path: Path) -> None:
+    """An in-memory 612.0 is written as 612: the digest taken before saving must hold after."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].contents_add(pikepdf.Stream(pdf, b"0 0 m 10 10 l S"))
+    before = page_digests(pdf)
+    pdf.save(tmp_path / "p.pdf")
+    with pikepdf.open(tmp_path / "p.pdf") as saved:
+        assert page_digests(saved) == before
+        saved.pages[0].obj.MediaBox = pikepdf.Array([0, 0, 600, 792])
+        assert page_digests(saved) != before  # a real change still counts

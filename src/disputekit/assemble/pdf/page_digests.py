@@ -7,8 +7,8 @@ included), its content streams decoded and joined, and — recursively, by value
 resource it names: fonts with their font files, images with their pixel data, form XObjects
 with their own content and resources, colour spaces, patterns, graphics states. Streams are
 hashed decoded (``/Filter``, ``/DecodeParms`` and ``/Length`` are left out), indirect objects
-are followed by value (object numbers never enter), dictionary keys are sorted and reals
-normalised: the digest does not move when qpdf renumbers objects or recompresses streams.
+are followed by value (object numbers never enter), dictionary keys are sorted and numbers
+normalised (``612``, ``612.0`` and ``612.00`` are one number): the digest does not move when qpdf renumbers objects or recompresses streams.
 Image codecs that qpdf does not decode (DCT, JPX, JBIG2, CCITT) are hashed as their encoded
 bytes with the codec's name.
 
@@ -113,9 +113,7 @@ def _scalar(obj: Any) -> bytes:
         return b"T%d:" % len(data) + data
     if isinstance(obj, bool):
         return b"B1" if obj else b"B0"
-    if isinstance(obj, int):
-        return b"I" + str(obj).encode()
-    if isinstance(obj, Decimal | float):
+    if isinstance(obj, int | Decimal | float):  # one kind: qpdf writes 612.0 as 612
         value = Decimal(str(obj)).normalize()
         return b"R" + format(value, "f").encode()
     if obj is None:
