@@ -20,6 +20,7 @@ Bombs (the red team's, issue 15):
   ~1 GB;
 - ``chat-line-50mb``: a Qianniu text chat whose one message is a single 50 MB line;
 - ``chat-message-1mb``: one 1 MB message (10,000 lines of 100 bytes);
+- ``chat-empty-lines``: a header and 31 million empty lines (31 MB, under the size cap);
 - ``chat-100mb``: a 100 MB Qianniu export of ordinary short messages (~1.9 M messages);
 - ``chat-at-cap``: a chat just under the chat size cap (``limits.MAX_CHAT_BYTES``), the
   worst case that is accepted;
@@ -205,6 +206,11 @@ def _ordinary_chat(path: Path, size: int) -> None:
             out.write(block)
 
 
+def chat_empty_lines(path: Path) -> None:
+    """A header, then 31 million empty lines (31 MB: under the chat size cap)."""
+    path.write_bytes(f"{BUYER} 2025-4-20 10:02:03\n".encode() + b"\n" * (31 * MB))
+
+
 def chat_100mb(path: Path) -> None:
     _ordinary_chat(path, 100 * MB)
 
@@ -251,6 +257,7 @@ BOMBS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "xlsx-lying": ("chat.xlsx", xlsx_lying),
     "chat-line-50mb": ("chat.txt", chat_line),
     "chat-message-1mb": ("chat.txt", chat_message),
+    "chat-empty-lines": ("chat.txt", chat_empty_lines),
     "chat-100mb": ("chat.txt", chat_100mb),
     "chat-at-cap": ("chat.txt", chat_at_cap),
     "pdf-flate": ("evidence.pdf", pdf_flate),

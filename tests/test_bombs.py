@@ -201,6 +201,19 @@ def test_system_lines_count_towards_the_entries(monkeypatch: pytest.MonkeyPatch)
         parse_chat((HEAD + "在吗\n" + "会话已结束\n" * 10).encode())
 
 
+def test_too_many_lines_is_refused_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CHAT_LINES", 100)
+    with pytest.raises(InputFileError) as err:
+        parse_chat((HEAD + "在吗\n" + "\n" * 200).encode(), name="chat.txt")
+    assert err.value.en == "chat.txt: The chat has more than 100 lines, over the limit."
+    assert err.value.zh == "chat.txt：聊天记录超过 100 行，超出上限。"
+    lines = iter_lines("\n" * 200)
+    assert len([next(lines) for _ in range(100)]) == 100
+    with pytest.raises(InputFileError):
+        next(lines)  # the 101st line is never produced
+    assert len(parse_chat((HEAD + "在吗\n" + "\n" * 90).encode()).messages) == 1
+
+
 def test_stray_lines_keep_only_a_few_numbers() -> None:
     facts = parse_chat(("杂项\n" * 50_000 + HEAD + "在吗\n").encode())
     assert facts.warnings == [

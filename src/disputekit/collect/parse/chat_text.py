@@ -30,6 +30,7 @@ from disputekit.clock import CHINA_TZ
 from disputekit.collect.parse import limits
 from disputekit.collect.parse.chat_bounds import BoundedRoster
 from disputekit.collect.parse.roles import Channel, ReadStatus, Roster
+from disputekit.errors import InputFileError
 
 STATUS_LINES: dict[str, ReadStatus] = {"已读": "read", "未读": "unread", "发送中": "sending"}
 
@@ -135,13 +136,28 @@ def iter_lines(text: str) -> Iterator[tuple[str, int]]:
     """``(line, length)`` for each line of ``text`` (split at ``\\n``), one at a time: the line
     cut to ``MAX_LINE_CHARS`` (the rest is never copied) and its full length."""
     cap = limits.value("MAX_LINE_CHARS")
+    lines_left = limits.value("MAX_CHAT_LINES")
     start, end_of_text = 0, len(text)
     while start <= end_of_text:
+        lines_left -= 1
+        if lines_left < 0:
+            raise too_many_lines(limits.value("MAX_CHAT_LINES"))
         end = text.find("\n", start)
         if end < 0:
             end = end_of_text
         yield text[start : min(end, start + cap)], end - start
         start = end + 1
+
+
+def too_many_lines(cap: int) -> InputFileError:
+    return InputFileError(
+        f"聊天记录超过 {cap:,} 行，超出上限。",
+        f"The chat has more than {cap:,} lines, over the limit.",
+        fix_zh="请只导出有争议的那段聊天（按日期筛选）；确需更多时可设置环境变量 "
+        "DISPUTEKIT_MAX_CHAT_LINES。",
+        fix_en="Export only the disputed conversation (filter by date); if you really need "
+        "more, set the environment variable DISPUTEKIT_MAX_CHAT_LINES.",
+    )
 
 
 def detect_style(lines: Iterable[str]) -> tuple[HeaderParser, int]:

@@ -75,6 +75,12 @@ of memory while parsed (160 MB per 100,000 messages, measured); 250,000 bounds a
 messages, which packs far more entries into ``MAX_CHAT_BYTES`` than real conversations do,
 to about 400 MB, and still leaves 2.5 times the 100,000 messages issue 13 asks for."""
 
+MAX_CHAT_LINES = 2_000_000
+"""Lines of a text chat. A 100,000-message Qianniu export has about 400,000 lines (header,
+text, read status, blank line); two million leaves room for 250,000 multi-line messages,
+while a file of millions of empty or stray lines — which packs 31 million lines into
+``MAX_CHAT_BYTES`` and took 54 s to find nothing in — is refused within seconds."""
+
 MAX_MESSAGE_CHARS = 5_000
 """Characters of one message kept in the facts. Wangwang/Qianniu cut what a person types into
 one message far below this; a longer "message" is a pasted document or an attack (a 1 MB
@@ -108,8 +114,8 @@ TRUNCATION_MARK = "……［消息过长，已截断：原文 {chars:,} 字 / me
 """Appended (on its own line) to the text of a cut message, so the dossier and the terminal
 show that it was cut; ``{chars}`` is the original length in characters."""
 
-OVERRIDABLE = ("MAX_CHAT_BYTES", "MAX_CHAT_ENTRIES", "MAX_MESSAGE_CHARS", "MAX_XLSX_UNPACKED",
-               "MAX_XLSX_CELLS")
+OVERRIDABLE = ("MAX_CHAT_BYTES", "MAX_CHAT_ENTRIES", "MAX_CHAT_LINES", "MAX_MESSAGE_CHARS",
+               "MAX_XLSX_UNPACKED", "MAX_XLSX_CELLS")
 """Limits a shop may raise (or lower) with an environment variable ``DISPUTEKIT_<NAME>``
 (a positive integer, e.g. ``DISPUTEKIT_MAX_CHAT_BYTES=67108864``). Raising them trades memory
 and time for larger files; the facts of a message depend on ``MAX_MESSAGE_CHARS``."""
