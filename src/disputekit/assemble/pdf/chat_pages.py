@@ -19,6 +19,7 @@ from disputekit.assemble.chat_excerpt import (
     rule_cited,
     select,
 )
+from disputekit.assemble.pdf.chat_bubble import BubbleStyle
 from disputekit.assemble.pdf.dossier_data import DossierData
 from disputekit.assemble.pdf.labels import t
 from disputekit.assemble.pdf.sections import FRAME_W, GRID
@@ -70,8 +71,6 @@ def _span(gap: Omitted, lang: str) -> str:
 
 
 def _message(w: Writer, d: DossierData, m: Message, marks: set[int]) -> Flowable:
-    # One paragraph per message (header line + body), coloured by role: reportlab's CJK line
-    # breaking is slow, and table cells are wrapped twice, so no table here.
     lang = d.lang
     when = m.time.strftime("%Y-%m-%d %H:%M:%S") if m.time else "—"
     flags = []
@@ -81,13 +80,11 @@ def _message(w: Writer, d: DossierData, m: Message, marks: set[int]) -> Flowable
     if m.recalled:
         flags.append(t("recalled", lang))
     head = f"#{m.index}  {m.sender}  {when}" + (f"  {' · '.join(flags)}" if flags else "")
-    return w.rich(
-        [(head, 'size="7.5" color="#555555"'), (mask(m.text, d.ctx.profile.privacy) or "—", "")], "cell", whole=True,
-        backColor=colors.HexColor(MARK_BG if key else ROLE_BG[m.role]),
-        borderColor=colors.HexColor("#d19a00") if key else None, borderWidth=1 if key else 0,
-        borderPadding=(3, 4, 3, 4), leftIndent=4 + (24 if m.role == Role.SELLER else 0),
-        rightIndent=4 + (0 if m.role == Role.SELLER else 24), spaceBefore=3, spaceAfter=4,
-    )
+    seller = m.role == Role.SELLER
+    style = BubbleStyle(colors.HexColor(MARK_BG if key else ROLE_BG[m.role]),
+                        colors.HexColor("#d19a00") if key else None,
+                        left=4 + (24 if seller else 0), right=4 + (0 if seller else 24))
+    return w.bubble(head, mask(m.text, d.ctx.profile.privacy) or "—", style)
 
 
 def _gap_line(w: Writer, gap: Omitted, lang: str) -> Flowable:

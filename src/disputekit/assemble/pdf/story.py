@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from disputekit.assemble.pdf.chat_bubble import BubbleStyle, ChatBubble
 from disputekit.assemble.pdf.fonts import FontSet
 
 STYLE_SPECS: dict[str, dict[str, Any]] = {
@@ -59,6 +60,7 @@ class Writer:
         self.styles = {name: fonts.paragraph_style(name, wordWrap=word_wrap, **spec)
                        for name, spec in STYLE_SPECS.items()}
         self._variants: dict[tuple[str, str], Any] = {}
+        self._widths: dict[str, float] = {}
 
     def style(self, name: str, **overrides: Any) -> Any:
         """A named style, or a cached variant of it with ``overrides``."""
@@ -85,6 +87,17 @@ class Writer:
                  for text, attrs in masked]
         kind = ShortWhole if whole else Paragraph
         return kind("<br/>".join(lines), self.style(style, **overrides))
+
+    def char_width(self, ch: str) -> float:
+        """Width of ``ch`` at size 1 in the font the fallback chain gives it (cached)."""
+        width = self._widths.get(ch)
+        if width is None:
+            width = self._widths[ch] = self.fonts.string_width(ch, 1.0)
+        return width
+
+    def bubble(self, head: str, body: str, style: BubbleStyle) -> Flowable:
+        """A chat message (:class:`ChatBubble`): no markup, lines broken once."""
+        return ChatBubble(self.fonts, self.char_width, self.mask(head), self.mask(body), style)
 
     def table(self, rows: list[list[Any]], widths: list[float], style: list[tuple[Any, ...]],
               repeat: int = 0) -> Flowable:
@@ -116,6 +129,10 @@ class Collector(Writer):
     def rich(self, parts: list[tuple[str, str]], style: str = "body", *, whole: bool = False,
              **overrides: Any) -> Flowable:
         self.texts.extend(self.mask(text) for text, _ in parts)
+        return Spacer(0, 0)
+
+    def bubble(self, head: str, body: str, style: BubbleStyle) -> Flowable:
+        self.texts += [self.mask(head), self.mask(body)]
         return Spacer(0, 0)
 
     def note(self, *texts: str) -> None:

@@ -76,3 +76,37 @@ def _ellipsize(line: str, measure: Callable[[str], float], width: float) -> str:
     return line.rstrip() + _ELLIPSIS
 
 
+
+
+def wrap_fast(text: str, char_width: Callable[[str], float], width: float) -> list[str]:
+    """:func:`wrap`'s rules without a line limit, measuring each character once (``char_width``
+    is cached by the caller): linear in the text, for the thousands of lines of a chat."""
+    lines: list[str] = []
+    line, line_w = "", 0.0
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if token.isspace():
+            if line:
+                line, line_w = line + " ", line_w + char_width(" ")
+            continue
+        token_w = sum(char_width(ch) for ch in token)
+        if line_w + token_w <= width or ((token[0] in _NO_LINE_START or _sticks(token[0])) and line.strip()):
+            line, line_w = line + token, line_w + token_w
+            continue
+        lines, line = _flush(lines, line)
+        line_w = sum(char_width(ch) for ch in line)
+        if line_w + token_w <= width:
+            line, line_w = line + token, line_w + token_w
+            continue
+        for ch in token:  # wider than a line: broken anywhere (a long URL, a digit run)
+            w = char_width(ch)
+            if line_w + w > width and line.strip() and ch not in _NO_LINE_START and not _sticks(ch):
+                lines, line = _flush(lines, line)
+                line_w = sum(char_width(c) for c in line)
+            line, line_w = line + ch, line_w + w
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _sticks(ch: str) -> bool:
+    """Joiners, selectors and skin-tone modifiers stay with the character before them."""
+    cp = ord(ch)
+    return cp in (0x200D, 0xFE0E, 0xFE0F) or 0x1F3FB <= cp <= 0x1F3FF or 0x0300 <= cp <= 0x036F
