@@ -22,8 +22,9 @@ Bombs (the red team's, issue 15):
 - ``chat-message-1mb``: one 1 MB message (10,000 lines of 100 bytes);
 - ``chat-empty-lines``: a header and 31 million empty lines (31 MB, under the size cap);
 - ``chat-100mb``: a 100 MB Qianniu export of ordinary short messages (~1.9 M messages);
-- ``chat-at-cap``: a chat just under the chat size cap (``limits.MAX_CHAT_BYTES``), the
-  worst case that is accepted;
+- ``chat-at-cap``: an ordinary Qianniu export 1,000 messages under the entries cap
+  (``limits.MAX_CHAT_ENTRIES``), the largest text chat that is accepted;
+- ``json-at-cap``: a JSON chat of tiny messages, 1,000 under the entries cap;
 - ``pdf-flate``: a ~1.5 MB PDF whose page content is a Flate stream inflating to ~1.5 GB
   (owned by the evidence-PDF work; measured here only).
 """
@@ -89,7 +90,8 @@ _SHEET_HEAD = (
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def _xlsx(path: Path, sheet_chunks: Callable[[], object], shared: Callable[[], object]) -> None:
+def _xlsx(path: Path, sheet_chunks: Callable[[], object], shared: Callable[[], object],
+          *, zip64: bool = True) -> None:
     """Write a workbook whose sheet and shared strings come from chunk generators (streamed
     through the zip writer, so generating a 500 MB sheet never holds it in memory)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -99,7 +101,7 @@ def _xlsx(path: Path, sheet_chunks: Callable[[], object], shared: Callable[[], o
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         for name, chunks in (("xl/worksheets/sheet1.xml", sheet_chunks),
                              ("xl/sharedStrings.xml", shared)):
-            with archive.open(name, "w", force_zip64=True) as member:
+            with archive.open(name, "w", force_zip64=zip64) as member:
                 for chunk in chunks():  # type: ignore[attr-defined]
                     member.write(chunk)
 
@@ -173,16 +175,17 @@ def xlsx_lying(path: Path) -> None:
             yield row
         yield _SHEET_TAIL.encode()
 
-    _xlsx(path, sheet, _empty_shared)
+    _xlsx(path, sheet, _empty_shared, zip64=False)  # 32-bit sizes, in both headers
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
-    # zip64 extra fields carry the real sizes; rewrite the 8-byte uncompressed size in both
-    # the local header's and the central directory's zip64 extra (tag 0x0001).
-    real = info.file_size.to_bytes(8, "little")
-    lie = (1024).to_bytes(8, "little")
-    patched = bytes(data).replace(real, lie)
-    path.write_bytes(patched)
+    real, lie = info.file_size.to_bytes(4, "little"), (1024).to_bytes(4, "little")
+    central = data.rindex(b"PK\x01\x02", 0, data.rindex(info.filename.encode()) + 1)
+    for offset in (info.header_offset + 22, central + 24):
+        if data[offset : offset + 4] != real:
+            raise SystemExit("xlsx-lying: unexpected zip layout")
+        data[offset : offset + 4] = lie
+    path.write_bytes(bytes(data))
 
 
 def chat_line(path: Path) -> None:
@@ -215,14 +218,30 @@ def chat_100mb(path: Path) -> None:
     _ordinary_chat(path, 100 * MB)
 
 
-def chat_at_cap(path: Path) -> None:
+def _entries_cap() -> int:
     try:
         from disputekit.collect.parse import limits
 
-        cap = int(limits.MAX_CHAT_BYTES)
+        return int(limits.MAX_CHAT_ENTRIES)
     except (ImportError, AttributeError):
-        cap = 200 * MB  # before the chat cap moved to limits.py: chat.py's MAX_BYTES
-    _ordinary_chat(path, cap - MB)
+        return 250_000  # before the entries cap: the same count, to compare
+
+
+def chat_at_cap(path: Path) -> None:
+    """An ordinary Qianniu export with 1,000 messages fewer than the entries cap: the
+    largest text chat that is accepted (about 15 MB)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_chat import make_export
+
+    path.write_bytes(make_export(_entries_cap() - 1000))
+
+
+def json_at_cap(path: Path) -> None:
+    """A disputekit-chat/1 JSON of tiny messages, 1,000 fewer than the entries cap."""
+    item = f'{{"time":"2025-04-20T10:02:03","sender":"{BUYER}","text":"好的"}},'
+    count = _entries_cap() - 1000
+    body = (item * count)[:-1]
+    path.write_bytes(('{"format":"disputekit-chat/1","messages":[' + body + "]}").encode())
 
 
 def pdf_flate(path: Path) -> None:
@@ -260,6 +279,7 @@ BOMBS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "chat-empty-lines": ("chat.txt", chat_empty_lines),
     "chat-100mb": ("chat.txt", chat_100mb),
     "chat-at-cap": ("chat.txt", chat_at_cap),
+    "json-at-cap": ("chat.json", json_at_cap),
     "pdf-flate": ("evidence.pdf", pdf_flate),
 }
 

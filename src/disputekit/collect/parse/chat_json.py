@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -44,12 +44,16 @@ class JsonMessage(BaseModel):
 
 
 class JsonChat(BaseModel):
+    """The document; its messages are validated one at a time (``parse_json``), each raw
+    message dropped once read, so a big chat is never held three times over (raw, validated,
+    parsed)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     format: Literal["disputekit-chat/1"]
     timezone: str = "+08:00"
     channel: Channel = "unknown"
-    messages: list[JsonMessage]
+    messages: list[Any]
 
 
 def looks_like_json(text: str) -> bool:
@@ -61,7 +65,18 @@ def parse_json(text: str, roster: Roster) -> Channel:
     """Read a ``disputekit-chat/1`` document into ``roster``; return its channel."""
     chat = _load(text)
     zone = parse_timezone(chat.timezone)
-    for i, message in enumerate(chat.messages):
+    raw = chat.messages
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+    for i in range(len(raw)):
+        try:
+            message = JsonMessage.model_validate(raw[i])
+        except ValidationError as exc:
+            errors += [(("messages", i, *e["loc"]), e["msg"]) for e in exc.errors()]
+            continue
+        finally:
+            raw[i] = None  # the raw dict is no longer needed
+        if errors:
+            continue  # keep counting the errors of the other messages
         roster.message(
             _message_time(message.time, zone, i),
             message.sender,
@@ -70,6 +85,9 @@ def parse_json(text: str, roster: Roster) -> Channel:
             transferred=message.transferred,
             read_status=message.read_status,
         )
+    if errors:
+        detail = _error_detail(errors)
+        raise _invalid(detail, detail)
     return chat.channel
 
 
@@ -100,11 +118,15 @@ def _load(text: str) -> JsonChat:
 
 
 def _validation_detail(exc: ValidationError) -> str:
+    return _error_detail([(tuple(err["loc"]), err["msg"]) for err in exc.errors()])
+
+
+def _error_detail(errors: list[tuple[tuple[str | int, ...], str]]) -> str:
     parts = [
-        f"{'.'.join(str(p) for p in err['loc']) or '(top level)'} → {err['msg']}"
-        for err in exc.errors()[:_MAX_ERRORS_SHOWN]
+        f"{'.'.join(str(p) for p in loc) or '(top level)'} → {msg}"
+        for loc, msg in errors[:_MAX_ERRORS_SHOWN]
     ]
-    more = exc.error_count() - len(parts)
+    more = len(errors) - len(parts)
     return "; ".join(parts) + (f"; (+{more})" if more > 0 else "")
 
 
