@@ -323,6 +323,78 @@ def test_pdf_with_active_content_is_added_with_flags_and_neutralised_in_the_doss
     assert b"calc.exe" not in raw and b"calc\\056exe" not in raw
 
 
+def catalog_through_resources_pdf(path: Path) -> Path:
+    """A page that shows text, whose *resources* reach the document's catalog (an ExtGState
+    and a form XObject point at it), which holds an /OpenAction script, document JavaScript,
+    a /Launch and a /URI action under /AA, and an embedded payload.exe (issue 15 §5)."""
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(300, 300), invariant=1)
+    canvas.drawString(20, 250, "Inspection report: PASSED")
+    canvas.showPage()
+    canvas.save()
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    script = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert('open')"))
+    pdf.Root.OpenAction = script
+    pdf.Root.AA = pikepdf.Dictionary(
+        WC=pikepdf.Dictionary(S=pikepdf.Name.Launch, F="calc.exe"),
+        WS=pikepdf.Dictionary(S=pikepdf.Name.URI, URI="http://evil.example/x"))
+    pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00 not a real program")
+    pdf.Root.Names.JavaScript = pikepdf.Dictionary(Names=pikepdf.Array([
+        pikepdf.String("init"), pdf.make_indirect(pikepdf.Dictionary(
+            S=pikepdf.Name.JavaScript, JS="app.alert('doc')"))]))
+    page = pdf.pages[0]
+    resources = page.obj.Resources
+    resources.ExtGState = pikepdf.Dictionary(GS9=pikepdf.Dictionary(
+        Type=pikepdf.Name.ExtGState, CA=1, Catalog=pdf.trailer.Root))
+    form = pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                           BBox=pikepdf.Array([0, 0, 1, 1]),
+                           Resources=pikepdf.Dictionary(Doc=pdf.trailer.Root))
+    resources.XObject = pikepdf.Dictionary(Fx9=form)
+    page.contents_add(pdf.make_stream(b"/GS9 gs /Fx9 Do"), prepend=False)
+    pdf.save(path)
+    return path
+
+
+def test_active_content_reached_through_page_resources_is_not_copied(
+        case: Path, tmp_path: Path) -> None:
+    """Evidence pages are drawn as images: the dossier is built (not refused) and holds none
+    of what the evidence's resources reach — in the review and submission editions alike."""
+    import pikepdf
+
+    from disputekit.assemble.pdf.active_scan import active_problems
+
+    report = catalog_through_resources_pdf(tmp_path / "report.pdf")
+    with pikepdf.open(report) as evidence:
+        assert len(active_problems(evidence)) >= 5  # the fixture really is hostile
+    add_files(case, [report], at=AT, actor="t")
+    result = build_dossier(case, BuildOptions(now=AT, draft=True, jobs=1, upload=False))
+    assert result.submission is not None
+    for dossier in (result.dossier, result.submission):
+        assert active_content(dossier) == []
+        with pikepdf.open(dossier) as pdf:
+            assert active_problems(pdf) == []
+            assert set(pdf.attachments) <= {"manifest.json"} | {
+                n for n in pdf.attachments if n.endswith(".masked.txt")}
+            drawn = 0
+            for page in pdf.pages:  # no ExtGState, font or form of the evidence is copied
+                xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+                for key, xobject in xobjects.items():
+                    if key.startswith("/DkPg"):
+                        drawn += 1
+                        assert xobject.Subtype == pikepdf.Name.Image
+                        assert set(xobject.keys()) <= {
+                            "/Type", "/Subtype", "/Width", "/Height", "/BitsPerComponent",
+                            "/ColorSpace", "/Filter", "/DecodeParms", "/Length"}
+            assert drawn == 1  # the evidence page is there, as a picture
+        raw = dossier.read_bytes()
+        for needle in (b"MZ\x90\x00 not a real program", b"app.alert", b"calc.exe",
+                       b"evil.example", b"payload.exe"):
+            assert needle not in raw
+
+
 # --------------------------------------------------------------------------- spreadsheets
 
 

@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from disputekit.assemble.pdf.chat_pages import MARK_BG, chat_story
 from disputekit.assemble.pdf.dossier_data import DossierData, anchor
+from disputekit.assemble.pdf.evidence_render import MAX_DRAWN_PAGES
 from disputekit.assemble.pdf.labels import STATUS, t
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, Anchor, PageLabel
 from disputekit.assemble.pdf.sections import FRAME_W, GRID, kv_table
@@ -143,7 +144,7 @@ class StampedImage(Flowable):
 
 
 class PdfPageSlot(Flowable):
-    """A full page reserved for one page of an evidence PDF, merged in after rendering."""
+    """A full page reserved for one page of an evidence PDF, drawn in as an image after layout."""
 
     def __init__(self, exhibit: str, page: int, slots: list[tuple[int, str, int]]) -> None:
         super().__init__()
@@ -161,11 +162,23 @@ class PdfPageSlot(Flowable):
         self.abs_box = (x0, y0, *self.box)
 
 
+NOT_DRAWN = ("原文件第 {first}–{total} 页未绘入卷宗（每份 PDF 最多绘制 {cap} 页）；原件保存在案件中，"
+             "页数完整。",
+             "Original pages {first}–{total} are not drawn into the dossier (at most {cap} pages "
+             "of each PDF are); the original, with every page, is kept in the case.")
+
+
 def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
              slots: list[tuple[int, str, int]]) -> list[Flowable]:
+    """One page per page of the evidence PDF (at most ``MAX_DRAWN_PAGES``), each a slot the
+    post-processing fills with the page drawn as an image (``evidence_render``)."""
     count = d.pdf_pages.get(e.id, facts.pages)
+    drawn = min(count, MAX_DRAWN_PAGES)
     story: list[Flowable] = []
-    for n in range(1, count + 1):
+    if drawn < count:
+        text = NOT_DRAWN[0 if d.lang == "zh" else 1]
+        story.append(w.p(text.format(first=drawn + 1, total=count, cap=MAX_DRAWN_PAGES)))
+    for n in range(1, drawn + 1):
         story += [PageBreak(), PageLabel(e.id), w.p(t("pdf_page", d.lang, n=n, total=count), "small")]
         if not w.collecting:
             story.append(PdfPageSlot(e.id, n, slots))

@@ -3,14 +3,16 @@
 qpdf reads streams lazily from the rendered file and writes them through, so memory does not
 grow with the dossier's size (pypdf held every stream in RAM: +50 MB at 200 photos).
 
-Evidence pages are placed as form XObjects of their content only: their annotations (links,
-JavaScript, launch actions, form widgets) are not copied, and nothing of the evidence's
-catalog (OpenAction, AcroForm, EmbeddedFiles, Names) is either.
+Evidence-PDF pages are placed as images of the pages, drawn by PDFium in a bounded child
+process (``evidence_render``): nothing of the evidence PDF — resources, annotations, forms,
+actions, its catalog — is copied, so the pages are content only and PDF/A-safe.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,10 +21,12 @@ from typing import Any
 
 import pikepdf
 
+from disputekit.assemble.pdf import evidence_place, evidence_render
+from disputekit.assemble.pdf.evidence_placeholder import draw_notice, notice_lines
+from disputekit.assemble.pdf.evidence_text import TextPlacement, write_text_layers
 from disputekit.assemble.pdf.exhibits import ImagePlacement
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
 from disputekit.assemble.pdf.page_digests import page_record
-from disputekit.errors import VerificationFailed
 
 SLOT_TOP_GAP = 28  # points left under the header for the "original page n of m" line
 
@@ -45,31 +49,55 @@ def pdf_date(moment: datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S") + tz
 
 
-def _open_evidence(exhibit: str, path: Path) -> pikepdf.Pdf:
-    try:
-        return pikepdf.open(path)
-    except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError) as exc:
-        raise VerificationFailed(
-            f"证据 {exhibit} 的 PDF 无法读取：{exc}", f"The PDF of {exhibit} cannot be read: {exc}",
-            fix_zh="用 disputekit verify 检查原件；如已损坏，请重新添加可读的版本。",
-            fix_en="Check the original with `disputekit verify`; if damaged, add a readable copy.",
-        ) from None
+def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path],
+                work: Path) -> list[pikepdf.Pdf]:
+    """Draw page ``n`` of each exhibit's PDF as an image into the slot on page ``page_no``
+    with its text as an invisible layer, or the notice saying why it could not be drawn
+    (``evidence_render``).
 
-
-def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path]) -> list[pikepdf.Pdf]:
-    """Draw page ``n`` of each exhibit's PDF, fitted into the slot on page ``page_no``.
-
-    Returns the opened evidence documents: they must stay open until ``pdf`` is saved.
+    The pages are rendered once per build into ``work`` (both editions use them). Returns the
+    text-layer document: it must stay open until ``pdf`` is saved.
     """
-    opened: dict[str, pikepdf.Pdf] = {}
     box = pikepdf.Rectangle(MARGIN, MARGIN + FOOTER_H, PAGE_W - MARGIN,
                             PAGE_H - MARGIN - HEADER_H - SLOT_TOP_GAP)
-    for page_no, exhibit, n in slots:
-        if exhibit not in opened:
-            opened[exhibit] = _open_evidence(exhibit, sources[exhibit])
-        source = opened[exhibit].pages[n - 1]
-        pdf.pages[page_no - 1].add_overlay(source, box)
-    return list(opened.values())
+    size = (box.width, box.height)
+    drawn = evidence_render.EvidencePages(work, size, {})
+    slots = list(slots)
+    counts: dict[str, int] = {}
+    for _, exhibit, n in slots:
+        counts[exhibit] = max(counts.get(exhibit, 0), n)
+    drawn.prepare({exhibit: (sources[exhibit], count) for exhibit, count in counts.items()})
+    texts: list[tuple[int, TextPlacement]] = []
+    for number, (page_no, exhibit, n) in enumerate(slots, start=1):
+        result = drawn.page(exhibit, sources[exhibit], n, counts[exhibit])
+        if isinstance(result, evidence_render.PageImage):
+            where = evidence_place.place(pdf, page_no, box, result.path,
+                                         (result.width, result.height), result.gray, f"DkPg{number}")
+            texts.append((page_no, TextPlacement(result, *where)))
+            continue
+        notice = drawn.folder(exhibit, sources[exhibit]) / f"notice{n}.png"
+        lines = notice_lines(exhibit, n, evidence_render.REASONS[result.reason])
+        pixels = draw_notice(notice, size, lines)
+        evidence_place.place(pdf, page_no, box, notice, pixels, True, f"DkPg{number}")
+    return _text_layers(pdf, texts, work)
+
+
+def _text_layers(pdf: pikepdf.Pdf, texts: list[tuple[int, TextPlacement]], work: Path) -> list[pikepdf.Pdf]:
+    handle, name = tempfile.mkstemp(prefix="text-layer-", suffix=".pdf", dir=work)
+    os.close(handle)  # one per edition: the first stays open until its edition is saved
+    layers = Path(name)
+    order = write_text_layers(layers, [place for _, place in texts])
+    if order is None:
+        return []
+    source = pikepdf.open(layers)
+    for layer_page, index in enumerate(order):
+        form = pdf.copy_foreign(source.pages[layer_page].as_form_xobject())
+        form.Matrix = pikepdf.Array([1, 0, 0, 1, 0, 0])  # integers: the same before and after saving
+        page = pdf.pages[texts[index][0] - 1]
+        # a fixed resource name (add_overlay picks a random one: the bytes would differ)
+        name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/DkTx{layer_page + 1}"))
+        page.contents_add(pikepdf.Stream(pdf, f"q {name} Do Q\n".encode("ascii")), prepend=False)
+    return [source]
 
 
 def place_images(pdf: pikepdf.Pdf, placements: Iterable[ImagePlacement]) -> None:
@@ -117,7 +145,7 @@ def finish_pdf(
     ``page_digests.py``) before anything is attached."""
     with pikepdf.open(rendered) as pdf:
         place_images(pdf, images or [])
-        evidence = merge_slots(pdf, slots, sources) if slots else []
+        evidence = merge_slots(pdf, slots, sources, rendered.parent) if slots else []
         attach_files(pdf, [_with_pages(a, pdf) for a in attachments])
         for key, value in metadata.items():
             pdf.docinfo[pikepdf.Name(key)] = pikepdf.String(value)

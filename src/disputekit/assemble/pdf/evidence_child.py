@@ -1,0 +1,158 @@
+"""The child process that draws an evidence PDF's pages as images (``evidence_render`` runs it).
+
+PDFium runs only here, never in the builder: a hostile PDF (a Flate bomb, a page that never
+finishes, a crash in the renderer) costs this process its memory limit or its life, and the
+builder draws a placeholder instead. Run as::
+
+    python -m disputekit.assemble.pdf.evidence_child SOURCE DEST BOX_W BOX_H DPI FIRST LAST MEMORY
+
+It caps its own address space at ``MEMORY`` bytes, then for each page FIRST..LAST writes
+``DEST/p<n>.png`` or ``DEST/p<n>.jpg`` (complete files only: written aside, then renamed) and
+prints one JSON line per page on stdout: ``{"page", "file", "width", "height", "gray",
+"rotation", "text"}`` (``text``: the page's text runs with their boxes in the image) or
+``{"page", "error"}``. A document PDFium cannot open prints ``{"open_error"}``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+JPEG_QUALITY = 85
+"""Quality of a page drawn as JPEG (photographic pages): scanned receipts and photos of
+goods stay legible at 200 dpi with no visible blocking; 80 (the photo exhibits' setting)
+showed ringing around small print on the corpus's scanned pages."""
+
+LOSSLESS_FACTOR = 1.5
+"""A page is kept lossless (PNG data, Flate in the PDF) while that costs at most this many
+times its JPEG: text and line art compress better losslessly (a text page is ~40 KB as PNG,
+~90 KB as JPEG at 200 dpi) and stay sharp; photographs and scans cost 2-6x more as PNG and
+go JPEG. Measured on the 48 corpus PDFs `add` accepts."""
+
+PNG_LEVEL = 6
+"""zlib level of the lossless pages: level 9 took ~2x the time for ~3 % smaller pages."""
+
+PHOTO_COLOURS = 4096
+"""A page whose quarter-size thumbnail has more distinct colours than this is photographic
+and goes straight to JPEG (encoding it as PNG too, only to throw it away, cost ~1 s a page).
+Anti-aliased text has at most a few hundred shades per ink colour."""
+
+
+MAX_TEXT_RUNS = 3_000
+"""Text runs (pieces of a line) kept per page for the invisible text layer. A dense A4 page
+of 8-point text has ~150 lines of a few runs each; more is a crafted page."""
+
+MAX_TEXT_CHARS = 20_000
+"""Characters of text kept per page for the text layer (a dense page holds ~6,000)."""
+
+
+def _limit_memory(limit: int) -> None:
+    if limit <= 0:
+        return
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def encode(image: Any) -> tuple[bytes, str, bool]:
+    """``(data, "png"|"jpg", gray)``: lossless unless the JPEG is much smaller."""
+    from PIL import ImageChops
+
+    rgb = image.convert("RGB")
+    gray = ImageChops.difference(rgb, rgb.convert("L").convert("RGB")).getbbox() is None
+    shown = rgb.convert("L") if gray else rgb
+    lossless, lossy = io.BytesIO(), io.BytesIO()
+    shown.save(lossy, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+    thumb = shown.resize((max(1, shown.width // 4), max(1, shown.height // 4)), 0)  # nearest
+    if thumb.getcolors(PHOTO_COLOURS) is None:
+        return lossy.getvalue(), "jpg", gray
+    shown.save(lossless, "PNG", compress_level=PNG_LEVEL)
+    if len(lossless.getvalue()) <= LOSSLESS_FACTOR * len(lossy.getvalue()):
+        return lossless.getvalue(), "png", gray
+    return lossy.getvalue(), "jpg", gray
+
+
+def text_runs(page: Any, size: tuple[int, int]) -> list[list[object]]:
+    """The page's text as ``[text, x0, y0, x1, y1]`` runs in pixels of the drawn image (top-left
+    origin, the page's /Rotate applied), for the invisible text layer."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    runs: list[list[object]] = []
+    chars = 0
+    try:
+        for index in range(min(textpage.count_rects(), MAX_TEXT_RUNS)):
+            left, bottom, right, top = textpage.get_rect(index)
+            text = "".join(c if c.isprintable() else " " for c in
+                           textpage.get_text_bounded(left, bottom, right, top)).strip()
+            if not text or chars + len(text) > MAX_TEXT_CHARS:
+                continue
+            chars += len(text)
+            corners = []
+            for x, y in ((left, bottom), (right, top)):
+                dx, dy = ctypes.c_int(), ctypes.c_int()
+                raw.FPDF_PageToDevice(page, 0, 0, size[0], size[1], 0, x, y, ctypes.byref(dx),
+                                      ctypes.byref(dy))
+                corners.append((dx.value, dy.value))
+            (ax, ay), (bx, by) = corners
+            runs.append([text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)])
+    finally:
+        textpage.close()
+    return runs
+
+
+def _write(dest: Path, name: str, data: bytes) -> None:
+    part = dest / (name + ".part")
+    part.write_bytes(data)
+    os.replace(part, dest / name)
+
+
+def _say(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first: int,
+           last: int) -> None:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(source))
+    except Exception as exc:  # PDFium's own error for a file it cannot read
+        _say({"open_error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+        return
+    last = min(last, len(doc))
+    for number in range(first, last + 1):
+        try:
+            page = doc[number - 1]
+            width, height = page.get_size()  # as displayed (/Rotate applied)
+            fit = min(box[0] / width, box[1] / height)
+            bitmap = page.render(scale=fit * dpi / 72, may_draw_forms=True, draw_annots=True)
+            data, kind, gray = encode(bitmap.to_pil())
+            name = f"p{number}.{kind}"
+            _write(dest, name, data)
+            _say({"page": number, "file": name, "width": bitmap.width, "height": bitmap.height,
+                  "gray": gray, "rotation": page.get_rotation(),
+                  "text": text_runs(page, (bitmap.width, bitmap.height))})
+        except MemoryError:
+            raise
+        except Exception as exc:  # one page PDFium cannot draw: the others still are
+            _say({"page": number, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+
+
+def main(argv: list[str]) -> int:
+    source, dest, box_w, box_h, dpi, first, last, memory = argv
+    _limit_memory(int(memory))
+    render(Path(source), Path(dest), (float(box_w), float(box_h)), float(dpi), int(first),
+           int(last))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
