@@ -33,21 +33,6 @@ STYLE_SPECS: dict[str, dict[str, Any]] = {
 }
 
 
-class ShortWhole(Paragraph):
-    """A paragraph that moves to the next page whole rather than split, unless it is long.
-
-    A chat message split by a page break puts the running header inside the quote; only a
-    message longer than ``MAX_WHOLE`` points (a third of a page) is split."""
-
-    MAX_WHOLE = 230.0
-
-    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
-        height = getattr(self, "height", None) or self.wrap(avail_w, avail_h)[1]
-        if height <= self.MAX_WHOLE:
-            return []
-        return super().split(avail_w, avail_h)
-
-
 class Writer:
     """Rendering writer: returns flowables using the document's embedded fonts."""
 
@@ -78,15 +63,12 @@ class Writer:
             markup = f'<a href="#{link}" color="#1a4fa0">{markup}</a>'
         return Paragraph(markup, self.style(style, **overrides))
 
-    def rich(self, parts: list[tuple[str, str]], style: str = "body", *, whole: bool = False,
-             **overrides: Any) -> Flowable:
-        """One paragraph of several lines; each part is (text, <font> attributes). ``whole``:
-        keep it on one page unless it is long (:class:`ShortWhole`)."""
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
+        """One paragraph of several lines; each part is (text, <font> attributes)."""
         masked = [(self.mask(text), attrs) for text, attrs in parts]
         lines = [f"<font {attrs}>{self.fonts.markup(text)}</font>" if attrs else self.fonts.markup(text)
                  for text, attrs in masked]
-        kind = ShortWhole if whole else Paragraph
-        return kind("<br/>".join(lines), self.style(style, **overrides))
+        return Paragraph("<br/>".join(lines), self.style(style, **overrides))
 
     def char_width(self, ch: str) -> float:
         """Width of ``ch`` at size 1 in the font the fallback chain gives it (cached)."""
@@ -126,8 +108,7 @@ class Collector(Writer):
               repeat: int = 0) -> Flowable:
         return Spacer(0, 0)
 
-    def rich(self, parts: list[tuple[str, str]], style: str = "body", *, whole: bool = False,
-             **overrides: Any) -> Flowable:
+    def rich(self, parts: list[tuple[str, str]], style: str = "body", **overrides: Any) -> Flowable:
         self.texts.extend(self.mask(text) for text, _ in parts)
         return Spacer(0, 0)
 
