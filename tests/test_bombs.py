@@ -164,6 +164,12 @@ def test_xlsx_cell_cut_while_read_keeps_its_true_length(monkeypatch: pytest.Monk
     assert facts.messages[0].text == "zzz\n" + mark(40)
 
 
+def test_a_long_system_line_is_cut_and_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_MESSAGE_CHARS", 8)
+    facts = parse_chat((HEAD + "在吗\n系统提示：" + "x" * 20 + "\n").encode())
+    assert [e.text for e in facts.events] == ["系统提示：xxx" + mark(25)]
+
+
 def test_a_long_sender_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_SENDER_CHARS", 5)
     facts = parse_chat(("名" * 30 + " 2025-4-20 10:02:03\n在吗\n").encode())

@@ -71,7 +71,9 @@ class BoundedRoster(Roster):
         self, time: datetime | None, kind: Literal["transfer", "recall", "system"], text: str
     ) -> None:
         self._count()
-        super().event(time, kind, text[: self.max_chars])
+        if len(text) > self.max_chars:  # a system line as long as a message: cut, marked
+            text = text[: self.max_chars] + limits.TRUNCATION_MARK.format(chars=len(text))
+        super().event(time, kind, text)
 
     def finish(self) -> None:
         """Add the warning naming the cut messages (call once, after the last message)."""
