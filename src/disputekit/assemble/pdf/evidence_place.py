@@ -14,6 +14,7 @@ from pathlib import Path
 import pikepdf
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FRAME_GREY, FRAME_WIDTH = 0.6, 0.5  # the thin grey line round a drawn page: where it ends
 
 
 def png_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
@@ -60,7 +61,8 @@ def fit_top(size: tuple[int, int], box: pikepdf.Rectangle) -> tuple[float, float
 
 
 def place(pdf: pikepdf.Pdf, page_no: int, box: pikepdf.Rectangle, path: Path,
-          size: tuple[int, int], gray: bool, name: str) -> tuple[float, float, float, float]:
+          size: tuple[int, int], gray: bool, name: str, *, framed: bool = True,
+          ) -> tuple[float, float, float, float]:
     """Draw the image file at ``path`` (PNG or JPEG) fitted into ``box`` on page ``page_no``;
     return where it went, ``(x, y, w, h)`` in points."""
     data = path.read_bytes()
@@ -69,7 +71,9 @@ def place(pdf: pikepdf.Pdf, page_no: int, box: pikepdf.Rectangle, path: Path,
     page = pdf.pages[page_no - 1]
     key = page.add_resource(image, pikepdf.Name.XObject, pikepdf.Name("/" + name))
     x, y, w, h = fit_top(size, box)
-    draw = f"Q q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm {key} Do Q\n"
+    frame = (f"q {FRAME_GREY} G {FRAME_WIDTH} w {x:.4f} {y:.4f} {w:.4f} {h:.4f} re S Q\n"
+             if framed else "")
+    draw = f"Q q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm {key} Do Q\n{frame}"
     # the page's own content inside q … Q, so whatever state it leaves cannot shift the image
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(pdf, draw.encode("ascii")), prepend=False)

@@ -155,17 +155,13 @@ class PdfPageSlot(Flowable):
         return avail_w, avail_h - 14
 
     def draw(self) -> None:
+        # the page image brings its own frame (``evidence_place``), drawn round what it shows
         self.slots.append((self.canv.getPageNumber(), self.exhibit, self.page))
-        x0, y0 = self.canv.absolutePosition(0, 0)
-        self.canv.setStrokeColor(GRID)
-        self.canv.rect(0, 0, self.box[0], self.box[1], stroke=1, fill=0)
-        self.abs_box = (x0, y0, *self.box)
 
 
-NOT_DRAWN = ("原文件第 {first}–{total} 页未绘入卷宗（每份 PDF 最多绘制 {cap} 页）；原件保存在案件中，"
-             "页数完整。",
-             "Original pages {first}–{total} are not drawn into the dossier (at most {cap} pages "
-             "of each PDF are); the original, with every page, is kept in the case.")
+NOT_DRAWN = ("原文件第 {pages} 页未绘入卷宗（每份 PDF 最多绘制 {cap} 页）；原件保存在案件中，页数完整。",
+             "Original pages {pages} are not drawn into the dossier (at most {cap} pages of each "
+             "PDF are); the original, with every page, is kept in the case.")
 
 
 def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
@@ -173,11 +169,12 @@ def document(w: Writer, d: DossierData, e: Exhibit, facts: DocumentFacts,
     """One page per page of the evidence PDF (at most ``MAX_DRAWN_PAGES``), each a slot the
     post-processing fills with the page drawn as an image (``evidence_render``)."""
     count = d.pdf_pages.get(e.id, facts.pages)
-    drawn = min(count, MAX_DRAWN_PAGES)
+    drawn = min(count, MAX_DRAWN_PAGES)  # the cap: evidence_render.MAX_DRAWN_PAGES
     story: list[Flowable] = []
     if drawn < count:
         text = NOT_DRAWN[0 if d.lang == "zh" else 1]
-        story.append(w.p(text.format(first=drawn + 1, total=count, cap=MAX_DRAWN_PAGES)))
+        pages = f"{drawn + 1}–{count}" if count > drawn + 1 else str(count)
+        story.append(w.p(text.format(pages=pages, cap=MAX_DRAWN_PAGES)))
     for n in range(1, drawn + 1):
         story += [PageBreak(), PageLabel(e.id), w.p(t("pdf_page", d.lang, n=n, total=count), "small")]
         if not w.collecting:

@@ -78,7 +78,8 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
         notice = drawn.folder(exhibit, sources[exhibit]) / f"notice{n}.png"
         lines = notice_lines(exhibit, n, evidence_render.REASONS[result.reason])
         pixels = draw_notice(notice, size, lines)
-        evidence_place.place(pdf, page_no, box, notice, pixels, True, f"DkPg{number}")
+        evidence_place.place(pdf, page_no, box, notice, pixels, True, f"DkPg{number}",
+                             framed=False)  # the notice has its own border
     return _text_layers(pdf, texts, work)
 
 
