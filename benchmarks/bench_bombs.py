@@ -16,6 +16,8 @@ Bombs (the red team's, issue 15):
   inline-string cells (its central directory tells the truth, under the old 512 MB cap);
 - ``xlsx-dense``: a small XLSX whose sheet inflates to ~500 MB of tiny cells, many per row;
 - ``xlsx-shared``: the same bytes moved into ``sharedStrings.xml`` (loaded whole by openpyxl);
+- ``xlsx-*-120mb``: the same three, inflating to 120 MB (under the 128 MB cap), and
+  ``xlsx-shared-tiny-120mb``: 120 MB of one-character shared strings (7 million of them);
 - ``xlsx-lying``: a zip whose central directory says the sheet is 1 KB while it inflates to
   ~1 GB;
 - ``chat-line-50mb``: a Qianniu text chat whose one message is a single 50 MB line;
@@ -117,34 +119,34 @@ def _empty_shared():  # type: ignore[no-untyped-def]
            b'org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>')
 
 
-def xlsx_big_cells(path: Path) -> None:
+def xlsx_big_cells(path: Path, size: int = 480 * MB) -> None:
     row = _row("啊" * 100_000)  # 300 KB of XML per row
 
     def sheet():  # type: ignore[no-untyped-def]
         yield _SHEET_HEAD.encode()
-        for _ in range(480 * MB // len(row)):
+        for _ in range(size // len(row)):
             yield row
         yield _SHEET_TAIL.encode()
 
     _xlsx(path, sheet, _empty_shared)
 
 
-def xlsx_dense(path: Path) -> None:
+def xlsx_dense(path: Path, size: int = 480 * MB) -> None:
     cells = b"<c><v>1</v></c>" * 10_000  # 150 KB: a row of 10,000 tiny cells
     block = b"<row>" + cells + b"</row>"
 
     def sheet():  # type: ignore[no-untyped-def]
         yield _SHEET_HEAD.encode()
-        for _ in range(480 * MB // len(block)):
+        for _ in range(size // len(block)):
             yield block
         yield _SHEET_TAIL.encode()
 
     _xlsx(path, sheet, _empty_shared)
 
 
-def xlsx_shared(path: Path) -> None:
-    item = ("<si><t>" + "啊" * 100_000 + "</t></si>").encode()
-    count = 480 * MB // len(item)
+def xlsx_shared(path: Path, size: int = 480 * MB, chars: int = 100_000) -> None:
+    item = ("<si><t>" + "啊" * chars + "</t></si>").encode()
+    count = size // len(item)
 
     def shared():  # type: ignore[no-untyped-def]
         yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxml'
@@ -224,7 +226,7 @@ def _entries_cap() -> int:
 
         return int(limits.MAX_CHAT_ENTRIES)
     except (ImportError, AttributeError):
-        return 250_000  # before the entries cap: the same count, to compare
+        return 120_000  # before the entries cap existed: the same count, to compare
 
 
 def chat_at_cap(path: Path) -> None:
@@ -269,10 +271,17 @@ def pdf_flate(path: Path) -> None:
     path.write_bytes(bytes(out))
 
 
+UNDER_CAP = 120 * MB
+"""Under ``limits.MAX_XLSX_UNPACKED`` (128 MB): what the streaming reader itself must bound."""
+
 BOMBS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "xlsx-big-cells": ("chat.xlsx", xlsx_big_cells),
     "xlsx-dense": ("chat.xlsx", xlsx_dense),
     "xlsx-shared": ("chat.xlsx", xlsx_shared),
+    "xlsx-big-cells-120mb": ("chat.xlsx", lambda p: xlsx_big_cells(p, UNDER_CAP)),
+    "xlsx-dense-120mb": ("chat.xlsx", lambda p: xlsx_dense(p, UNDER_CAP)),
+    "xlsx-shared-120mb": ("chat.xlsx", lambda p: xlsx_shared(p, UNDER_CAP)),
+    "xlsx-shared-tiny-120mb": ("chat.xlsx", lambda p: xlsx_shared(p, UNDER_CAP, 1)),
     "xlsx-lying": ("chat.xlsx", xlsx_lying),
     "chat-line-50mb": ("chat.txt", chat_line),
     "chat-message-1mb": ("chat.txt", chat_message),

@@ -69,15 +69,17 @@ format we read. 32 MB is twice the largest real conversation, and a file this si
 well under 30 s and 1 GB on a 2-core laptop (benchmarks/bench_bombs.py). Only the first
 ``MAX_CHAT_BYTES + 1`` bytes are ever read."""
 
-MAX_CHAT_ENTRIES = 250_000
-"""Messages plus events (system, recall, transfer lines) in one chat. Each costs about 1.6 KB
-of memory while parsed (160 MB per 100,000 messages, measured); 250,000 bounds a chat of tiny
-messages, which packs far more entries into ``MAX_CHAT_BYTES`` than real conversations do,
-to about 400 MB, and still leaves 2.5 times the 100,000 messages issue 13 asks for."""
+MAX_CHAT_ENTRIES = 120_000
+"""Messages plus events (system, recall, transfer lines) in one chat: 1.2 times the 100,000
+messages issue 13 asks a dossier to handle. Memory grows with the count, not the bytes: a
+chat of 249,000 short messages (15 MB) peaked at 1.3 GB in ``add`` and 1.7 GB in ``build``
+(benchmarks/bench_bombs.py, chat-at-cap), about 5-7 KB per message across the pipeline; at
+120,000 both stay under 1 GB. Tiny messages pack far more entries into ``MAX_CHAT_BYTES``
+than real conversations do, so this, not the size cap, is what bounds them."""
 
 MAX_CHAT_LINES = 2_000_000
 """Lines of a text chat. A 100,000-message Qianniu export has about 400,000 lines (header,
-text, read status, blank line); two million leaves room for 250,000 multi-line messages,
+text, read status, blank line); two million leaves room for 120,000 messages of 16 lines,
 while a file of millions of empty or stray lines — which packs 31 million lines into
 ``MAX_CHAT_BYTES`` and took 54 s to find nothing in — is refused within seconds."""
 

@@ -42,7 +42,7 @@ class XlsxDamaged(Exception):
     """The workbook's structure is not what an XLSX holds (caller turns it into its error)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A cell's text as read (cut) and its full length in characters."""
 
