@@ -22,6 +22,7 @@ Bombs (the red team's, issue 15):
   ~1 GB;
 - ``chat-line-50mb``: a Qianniu text chat whose one message is a single 50 MB line;
 - ``chat-message-1mb``: one 1 MB message (10,000 lines of 100 bytes);
+- ``chat-long-messages``: 31 MB of messages exactly at the message limit (none is cut);
 - ``chat-empty-lines``: a header and 31 million empty lines (31 MB, under the size cap);
 - ``chat-100mb``: a 100 MB Qianniu export of ordinary short messages (~1.9 M messages);
 - ``chat-at-cap``: an ordinary Qianniu export 1,000 messages under the entries cap
@@ -211,6 +212,19 @@ def _ordinary_chat(path: Path, size: int) -> None:
             out.write(block)
 
 
+def chat_long_messages(path: Path) -> None:
+    """As many messages of exactly the message limit (5,000 CJK characters) as fit in 31 MB:
+    nothing is cut, the dossier gets the most text a chat can carry (about 2,000 messages)."""
+    try:
+        from disputekit.collect.parse import limits
+
+        chars = int(limits.MAX_MESSAGE_CHARS)
+    except (ImportError, AttributeError):
+        chars = 5_000
+    block = f"{BUYER} 2025-4-20 10:02:03\n{'啊' * chars}\n".encode()
+    path.write_bytes(block * (31 * MB // len(block)))
+
+
 def chat_empty_lines(path: Path) -> None:
     """A header, then 31 million empty lines (31 MB: under the chat size cap)."""
     path.write_bytes(f"{BUYER} 2025-4-20 10:02:03\n".encode() + b"\n" * (31 * MB))
@@ -285,6 +299,7 @@ BOMBS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "xlsx-lying": ("chat.xlsx", xlsx_lying),
     "chat-line-50mb": ("chat.txt", chat_line),
     "chat-message-1mb": ("chat.txt", chat_message),
+    "chat-long-messages": ("chat.txt", chat_long_messages),
     "chat-empty-lines": ("chat.txt", chat_empty_lines),
     "chat-100mb": ("chat.txt", chat_100mb),
     "chat-at-cap": ("chat.txt", chat_at_cap),
