@@ -50,10 +50,11 @@ def text_pdf(path: Path, pages: int = 3, rotate: int = 0) -> Path:
     return path
 
 
-def photo_pdf(path: Path) -> Path:
-    """One page showing a noisy colour picture (what a photographed receipt looks like)."""
+def photo_pdf(path: Path, mode: str = "RGB") -> Path:
+    """One page showing a noisy picture (what a photographed receipt looks like)."""
     rng = random.Random(7)
-    image = Image.frombytes("RGB", (600, 800), bytes(rng.randrange(256) for _ in range(600 * 800 * 3)))
+    bands = len(mode)
+    image = Image.frombytes(mode, (600, 800), bytes(rng.randrange(256) for _ in range(600 * 800 * bands)))
     buf = io.BytesIO()
     image.save(buf, "PNG")
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
@@ -92,14 +93,15 @@ def flate_bomb(path: Path, inflated: int = 1536 * 1024 * 1024) -> Path:
 # --------------------------------------------------------------------------- unit
 
 
-def test_text_pages_are_lossless_greyscale_with_their_text(tmp_path: Path) -> None:
+def test_text_pages_are_sixteen_greys_with_their_text(tmp_path: Path) -> None:
     pages = render_pages(text_pdf(tmp_path / "r.pdf", 2), tmp_path / "out", 2, BOX)
     assert set(pages) == {1, 2}
     for number, page in pages.items():
         assert isinstance(page, PageImage)
         assert page.path.suffix == ".png" and page.gray
-        with Image.open(page.path) as image:
-            assert image.mode == "L" and image.size == (page.width, page.height)
+        with Image.open(page.path) as image:  # text: 16 greys, 4 bits a pixel
+            assert image.mode == "P" and image.size == (page.width, page.height)
+            assert len(image.getcolors(256) or ()) <= 16
         # A4 fitted into the slot at 200 dpi: the slot's height binds
         assert abs(page.height - BOX[1] * evidence_render.DPI / 72) <= 1
         texts = [run[0] for run in page.text]
@@ -112,6 +114,14 @@ def test_photographic_pages_are_jpeg(tmp_path: Path) -> None:
     page = render_pages(photo_pdf(tmp_path / "p.pdf"), tmp_path / "out", 1, BOX)[1]
     assert isinstance(page, PageImage) and page.jpeg and not page.gray
     assert page.path.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_grey_photographs_keep_every_grey_level(tmp_path: Path) -> None:
+    """16 greys suit text; a grey photograph would band, so it keeps 8 bits (JPEG or PNG)."""
+    page = render_pages(photo_pdf(tmp_path / "g.pdf", "L"), tmp_path / "out", 1, BOX)[1]
+    assert isinstance(page, PageImage) and page.gray
+    with Image.open(page.path) as image:
+        assert image.mode == "L"
 
 
 def test_a_turned_page_is_drawn_as_shown(tmp_path: Path) -> None:

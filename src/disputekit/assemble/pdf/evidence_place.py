@@ -18,29 +18,40 @@ FRAME_GREY, FRAME_WIDTH = 0.6, 0.5  # the thin grey line round a drawn page: whe
 
 
 def png_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
-    """An image XObject from an 8-bit greyscale or RGB, non-interlaced PNG (what we write)."""
+    """An image XObject from a non-interlaced PNG as we write them: 8-bit greyscale or RGB, or
+    a 4- or 8-bit palette (an /Indexed colour space on the palette's greys or colours)."""
     if not data.startswith(PNG_SIGNATURE):
         raise ValueError("not a PNG")
-    pos, idat, header = len(PNG_SIGNATURE), [], b""
+    pos, idat, header, palette = len(PNG_SIGNATURE), [], b"", b""
     while pos + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         body = data[pos + 8:pos + 8 + length]
         if kind == b"IHDR":
             header = body
+        elif kind == b"PLTE":
+            palette = body
         elif kind == b"IDAT":
             idat.append(body)
         pos += 12 + length
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header[:13])
-    if depth != 8 or colour not in (0, 2) or interlace:
+    layouts = {(0, 8): 1, (2, 8): 3, (3, 8): 1, (3, 4): 1}  # (colour type, depth) -> colours
+    if (colour, depth) not in layouts or interlace or (colour == 3 and not palette):
         raise ValueError("unsupported PNG layout")
-    colours = 1 if colour == 0 else 3
     image = pikepdf.Stream(pdf, b"".join(idat))
     image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    image.Width, image.Height, image.BitsPerComponent = width, height, 8
-    image.ColorSpace = pikepdf.Name.DeviceGray if colours == 1 else pikepdf.Name.DeviceRGB
+    image.Width, image.Height, image.BitsPerComponent = width, height, depth
+    if colour == 3:
+        entries = [palette[i:i + 3] for i in range(0, len(palette) - 2, 3)]
+        grey = all(e[0] == e[1] == e[2] for e in entries)
+        lookup = bytes(e[0] for e in entries) if grey else b"".join(entries)
+        base = pikepdf.Name.DeviceGray if grey else pikepdf.Name.DeviceRGB
+        image.ColorSpace = pikepdf.Array([pikepdf.Name.Indexed, base, len(entries) - 1,
+                                          pikepdf.String(lookup)])
+    else:
+        image.ColorSpace = pikepdf.Name.DeviceGray if colour == 0 else pikepdf.Name.DeviceRGB
     image.Filter = pikepdf.Name.FlateDecode
-    image.DecodeParms = pikepdf.Dictionary(Predictor=15, Colors=colours, BitsPerComponent=8,
-                                           Columns=width)
+    image.DecodeParms = pikepdf.Dictionary(Predictor=15, Colors=layouts[(colour, depth)],
+                                           BitsPerComponent=depth, Columns=width)
     return image
 
 

@@ -34,14 +34,15 @@ log = logging.getLogger(__name__)
 
 DPI = 200
 """Resolution of a drawn page, relative to its slot on the dossier page (an A4 page fitted
-into the slot is drawn at ~170 dpi of the original). At 200 dpi 7-point print and CJK
-strokes of a receipt stay legible when an arbiter zooms in; 150 dpi blurred 小五 (9 pt)
-characters of the corpus's scans. Together with the slot this bounds a page's pixels."""
+into the slot is drawn at ~165 dpi of the original). Compared on the dossier's own 8-9 pt
+Chinese tables: 150 dpi is legible but visibly softer when zoomed, 200 dpi crisp; small print
+on receipts and inspection reports is what an arbiter zooms into. 200 dpi costs ~1.8x the
+pixels of 150. Together with the slot this bounds a page's pixels (~1,340 x 1,840)."""
 
 MAX_SIDE_PX = 2_000
-"""Backstop on either side of a drawn page, in pixels. The slot at :data:`DPI` is about
-1,400 x 1,850 px, so this never binds for the layout we have; it keeps a layout change from
-turning into 10,000-pixel bitmaps."""
+"""Backstop on either side of a drawn page, in pixels (a child's answer above it is refused).
+The slot at :data:`DPI` is about 1,340 x 1,840 px, so this never binds for the layout we
+have; it keeps a layout change from turning into 10,000-pixel bitmaps."""
 
 MAX_DRAWN_PAGES = 200
 """Pages of one evidence PDF drawn into the dossier; later pages are listed as not drawn.
