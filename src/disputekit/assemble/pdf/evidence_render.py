@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 DPI = 200
 """Resolution of a drawn page, relative to its slot on the dossier page (an A4 page fitted
-into the slot is drawn at ~165 dpi of the original). Compared on the dossier's own 8-9 pt
+into the slot is drawn at ~158 dpi of the original). Compared on the dossier's own 8-9 pt
 Chinese tables: 150 dpi is legible but visibly softer when zoomed, 200 dpi crisp; small print
 on receipts and inspection reports is what an arbiter zooms into. 200 dpi costs ~1.8x the
 pixels of 150. Together with the slot this bounds a page's pixels (~1,340 x 1,840)."""
@@ -47,23 +47,25 @@ have; it keeps a layout change from turning into 10,000-pixel bitmaps."""
 MAX_DRAWN_PAGES = 200
 """Pages of one evidence PDF drawn into the dossier; later pages are listed as not drawn.
 An arbiter reads the pages that matter (invoices, inspection reports: a few pages); `add`
-accepts up to 5,000 pages, which drawn would be ~500 MB of dossier and ~25 minutes of
-rendering. The original, with every page, stays in the case (and in the archive)."""
+accepts up to 5,000 pages. Measured: 200 dense text pages draw in ~21 s into ~6 MB; 5,000
+would take ~9 minutes and make a dossier nobody pages through. The original, with every page,
+stays in the case (and in the archive)."""
 
-MEMORY_BYTES = 1024 * 1024 * 1024
-"""Address space of the rendering child. A normal page peaks at ~150 MB (Python, PDFium,
-one 2.6 MP bitmap and its encodings); a Flate bomb (1.5 MB inflating to 1.5 GB of content)
-asks for more than this within a second and is stopped, instead of taking 3 GB of the
-builder's memory."""
+MEMORY_BYTES = 512 * 1024 * 1024
+"""Address space of the rendering child. Measured peak RSS of the child over every corpus PDF
+`add` accepts: 45-84 MB; 200 dense text pages: 89 MB; a 22,000 x 22,000-pixel image (PDFium
+decodes it scaled down): 121 MB. This leaves ~6x that. A Flate bomb (1.5 MB inflating to
+1.5 GB of content stream) reaches it within a second or two and is stopped; the issue
+measured 3.2 GB in the builder before."""
 
 PAGE_SECONDS = 15.0
-"""Wall-clock budget for one page. The slowest corpus page (a 2,200 x 2,800 CMYK scan) takes
-~1.5 s on a busy 2-core machine; ten times that absorbs load without letting one page hold a
-build for minutes."""
+"""Wall-clock budget for one page. Every corpus PDF draws in at most 0.7 s per child,
+start-up included, on a loaded 2-core machine; a page that takes 20 times that is hostile or
+broken, and one page must not hold a build for minutes."""
 
 EXHIBIT_SECONDS = 120.0
 """Wall-clock budget for all pages of one exhibit; pages left when it is used up become
-placeholders. 200 text pages take ~40 s."""
+notices. The :data:`MAX_DRAWN_PAGES` dense text pages take ~21 s."""
 
 START_SECONDS = 10.0
 """Budget for the child to start and open the document (Python start-up, loading PDFium and
