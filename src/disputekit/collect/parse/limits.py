@@ -83,18 +83,21 @@ text, read status, blank line); two million leaves room for 120,000 messages of 
 while a file of millions of empty or stray lines — which packs 31 million lines into
 ``MAX_CHAT_BYTES`` and took 54 s to find nothing in — is refused within seconds."""
 
-MAX_MESSAGE_CHARS = 5_000
-"""Characters of one message kept in the facts. Wangwang/Qianniu cut what a person types into
-one message far below this; a longer "message" is a pasted document or an attack (a 1 MB
-message took the dossier build past 150 s). 5,000 characters are about two dossier pages. A
-longer message is kept cut at this length, marked ``truncated`` and ended with
-:data:`TRUNCATION_MARK`; the parse warnings name it."""
+MAX_MESSAGE_CHARS = 2_000
+"""Characters of one message kept in the facts (about a page of the dossier). Wangwang/Qianniu
+messages people type are far shorter; a longer "message" is a pasted document or an attack (a
+1 MB message took the dossier build past 150 s). The dossier shows up to ``chat_max_shown``
+(1,500) messages, so this also bounds the text a build typesets: 1,500 messages of 5,000
+characters took 27 s to build (benchmarks/bench_bombs.py, chat-long-messages), of 2,000 about
+a third of that. A longer message is kept cut at this length, marked ``truncated`` and ended
+with :data:`TRUNCATION_MARK`; the parse warnings name it. The original file, with the whole
+message, stays in the case and the archive."""
 
 MAX_SENDER_CHARS = 100
 """Characters of a sender's nickname kept. Taobao member names are at most 25 characters and a
 sub-account ``店铺:客服A`` at most about 60; a longer "nickname" is cut like a long message."""
 
-MAX_LINE_CHARS = 10_000
+MAX_LINE_CHARS = 4_000
 """Characters of one line of a text chat kept while reading: twice :data:`MAX_MESSAGE_CHARS`,
 so cutting a line never loses text the facts would keep; a header line (nickname and time) is
 under 100 characters. The rest of a longer line is skipped as it is read and its message is
