@@ -343,6 +343,17 @@ def test_xlsx_shared_strings_rich_text_and_phonetics() -> None:
     assert (only.sender, only.text, only.time and only.time.hour) == ("旗舰店", "亲，在的", 12)
 
 
+def test_xlsx_without_a_workbook_part_reads_its_first_sheet() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD + (
+            '<row><c t="inlineStr"><is><t>2025-4-20 10:02:03</t></is></c><c t="inlineStr"><is>'
+            "<t>买家小王</t></is></c><c t=\"inlineStr\"><is><t>在吗</t></is></c></row>"
+            "</sheetData></worksheet>"))
+    facts = parse_chat(out.getvalue())
+    assert [(m.sender, m.text) for m in facts.messages] == [("买家小王", "在吗")]
+
+
 # --------------------------------------------------------------------------- through the CLI
 
 

@@ -172,7 +172,8 @@ def _locate(archive: zipfile.ZipFile, budget: _Budget) -> tuple[str, str | None]
     """(first worksheet part, shared strings part or None), from workbook.xml and its rels."""
     names = set(archive.namelist())
     first = _FirstSheet()
-    _read_part(archive, "xl/workbook.xml", budget, first)
+    if "xl/workbook.xml" in names:  # else: the first worksheet part by name, below
+        _read_part(archive, "xl/workbook.xml", budget, first)
     rels = _Rels()
     if "xl/_rels/workbook.xml.rels" in names:
         _read_part(archive, "xl/_rels/workbook.xml.rels", budget, rels)
