@@ -188,6 +188,37 @@ def test_both_samples_real_dossier_archive_as_pdfa3b(sample: str, tmp_path: Path
         assert len(pdf.attachments) == len(open_case(case).evidence.items) + 1
 
 
+@pytest.mark.slow
+def test_a_two_line_reportlab_pdf_archives(case_dir: Path, tmp_path: Path) -> None:
+    """Issue 15 §6: a plain reportlab PDF (unembedded base-14 Helvetica) made `archive` fail
+    for good. Its page is drawn as an image now; the original is the attached source file."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from disputekit.collect.evidence_ops import add_files
+
+    source = tmp_path / "invoice.pdf"
+    canvas = Canvas(str(source), invariant=1)
+    canvas.drawString(72, 720, "Invoice 2025-0420")
+    canvas.drawString(72, 700, "Paid: 128.50")
+    canvas.save()
+    with pikepdf.open(source) as original:  # really the font PDF/A refuses
+        font = original.pages[0].Resources.Font.F1
+        assert font.BaseFont == pikepdf.Name.Helvetica and "/FontDescriptor" not in font
+    add_files(case_dir, [source], at=T0, actor="t")
+    item = open_case(case_dir).evidence.items[-1]
+    result = seal(case_dir, tmp_path / "archive", make_dossier=None)
+    dossier = result.path / "dossier.pdf"
+    report = pdfa.validate_written(dossier, "3b")
+    assert report.passed, report.summary()
+    with pikepdf.open(dossier) as pdf:
+        spec = pdf.attachments[f"{item.id}_invoice.pdf"]
+        assert spec.obj.AFRelationship == pikepdf.Name.Source
+        assert spec.get_file().read_bytes() == source.read_bytes()
+        fonts = [str(font.get("/BaseFont")) for page in pdf.pages
+                 for font in page.obj.get("/Resources", {}).get("/Font", {}).values()]
+        assert fonts and not any("Helvetica" in name for name in fonts)
+
+
 def test_same_inputs_give_the_same_bytes(case_dir: Path, tmp_path: Path) -> None:
     a = seal(case_dir, tmp_path / "a")
     b = seal(case_dir, tmp_path / "b")

@@ -99,9 +99,10 @@ def test_every_accepted_corpus_pdf_archives_as_pdfa(
     documents = [i for i in case.evidence.items if i.kind == "document"]
     assert len(documents) == len(chosen)
     with pikepdf.open(dossier) as pdf:
-        attached = set(pdf.attachments)
+        attached = {name: spec.obj for name, spec in pdf.attachments.items()}
         drawn = sum(1 for page in pdf.pages
                     for key in page.obj.get("/Resources", {}).get("/XObject", {})
                     if key.startswith("/DkPg"))
-    assert {f"{i.id}_{i.name}" for i in documents} <= attached
+        for item in documents:  # each original is the dossier's associated source file
+            assert attached[f"{item.id}_{item.name}"].AFRelationship == pikepdf.Name.Source
     assert drawn == sum(pages for _, pages in chosen)

@@ -70,16 +70,17 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
     texts: list[tuple[int, TextPlacement]] = []
     for number, (page_no, exhibit, n) in enumerate(slots, start=1):
         result = drawn.page(exhibit, sources[exhibit], n, counts[exhibit])
+        name = f"DkPg{number}"
         if isinstance(result, evidence_render.PageImage):
             where = evidence_place.place(pdf, page_no, box, result.path,
-                                         (result.width, result.height), result.gray, f"DkPg{number}")
+                                         (result.width, result.height), result.gray, name)
             texts.append((page_no, TextPlacement(result, *where)))
             continue
         notice = drawn.folder(exhibit, sources[exhibit]) / f"notice{n}.png"
         lines = notice_lines(exhibit, n, evidence_render.REASONS[result.reason])
         pixels = draw_notice(notice, size, lines)
-        evidence_place.place(pdf, page_no, box, notice, pixels, True, f"DkPg{number}",
-                             framed=False)  # the notice has its own border
+        # the notice has its own border
+        evidence_place.place(pdf, page_no, box, notice, pixels, True, name, framed=False)
     return _text_layers(pdf, texts, work)
 
 
