@@ -137,6 +137,13 @@ def test_a_file_pdfium_cannot_open_gives_a_reason_for_every_page(tmp_path: Path)
     assert [p.reason for p in pages.values() if isinstance(p, NotDrawn)] == ["unreadable"] * 3
 
 
+def test_pages_pdfium_does_not_have_are_named_not_retried(tmp_path: Path) -> None:
+    pages = render_pages(text_pdf(tmp_path / "r.pdf", 1), tmp_path / "out", 3, BOX)
+    assert isinstance(pages[1], PageImage)
+    assert pages[2] == pages[3] == NotDrawn("error", "page not found")
+    assert len(list((tmp_path / "out").glob("child-*.err"))) == 1  # one child, not three
+
+
 def test_a_page_over_the_time_budget_is_not_drawn(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evidence_render, "START_SECONDS", 0.0)
@@ -151,7 +158,7 @@ def test_a_flate_bomb_is_stopped_by_the_memory_budget(tmp_path: Path) -> None:
     bomb = flate_bomb(tmp_path / "bomb.pdf")
     assert bomb.stat().st_size < 2_000_000
     page = render_pages(bomb, tmp_path / "out", 1, BOX)[1]
-    assert page == NotDrawn("memory")
+    assert isinstance(page, NotDrawn) and page.reason == "memory"
 
 
 # --------------------------------------------------------------------------- build

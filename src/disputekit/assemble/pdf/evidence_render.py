@@ -124,6 +124,7 @@ class _Run:
 
     proc: subprocess.Popen[str]
     lines: queue.Queue[str | None]
+    errors: Path  # the child's stderr
 
     def next(self, timeout: float) -> dict[str, object] | None:
         """The next record; ``None`` at the end of output; TimeoutError past ``timeout``."""
@@ -144,16 +145,35 @@ class _Run:
             self.proc.kill()
         return self.proc.wait()
 
+    def failure(self) -> NotDrawn | None:
+        """Why the child ended before the page: killed by a signal (PDFium aborts when its
+        allocation fails under the address-space cap) or Python's MemoryError → ``memory``;
+        any other error (PDFium not installed…) → ``error`` with its last line; ``None`` when
+        it ended normally (the document has fewer pages than were counted at ``add``)."""
+        code = self.stop()
+        if code == 0:
+            return None
+        try:
+            lines = self.errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        except OSError:
+            lines = []
+        last = lines[-1][:200] if lines else f"exit status {code}"
+        if code < 0 or "MemoryError" in last:
+            return NotDrawn("memory", last)
+        return NotDrawn("error", last)
+
 
 def _start(source: Path, dest: Path, box: tuple[float, float], first: int, last: int) -> _Run:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.Popen(_child_command(source, dest, box, first, last), env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+    errors = dest / f"child-{first}.err"
+    with errors.open("wb") as sink:
+        proc = subprocess.Popen(_child_command(source, dest, box, first, last), env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=sink,
+                                text=True, encoding="utf-8")
     lines: queue.Queue[str | None] = queue.Queue()
     assert proc.stdout is not None
     threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
-    return _Run(proc, lines)
+    return _Run(proc, lines, errors)
 
 
 def _image(dest: Path, record: dict[str, object]) -> PageResult:
@@ -197,7 +217,10 @@ def render_pages(source: Path, dest: Path, count: int, box: tuple[float, float])
                 record = run.next(min(PAGE_SECONDS + extra, left))
                 extra = 0.0
                 if record is None:  # the child ended before drawing this page
-                    results[page] = NotDrawn("memory" if run.stop() != 0 else "error")
+                    failure = run.failure()
+                    if failure is None:  # PDFium sees fewer pages: the rest are not there
+                        return _missing(results, count)
+                    results[page] = failure
                     page += 1
                     break
                 if "open_error" in record:
@@ -219,7 +242,11 @@ def render_pages(source: Path, dest: Path, count: int, box: tuple[float, float])
                 results.setdefault(n, NotDrawn("budget"))
             break
         first = page
-    for n in range(1, count + 1):  # the child stopped listing pages (fewer than counted)
+    return _missing(results, count)
+
+
+def _missing(results: dict[int, PageResult], count: int) -> dict[int, PageResult]:
+    for n in range(1, count + 1):  # pages PDFium does not have (fewer than counted)
         results.setdefault(n, NotDrawn("error", "page not found"))
     return results
 
