@@ -6,7 +6,7 @@ builder draws a placeholder instead. Run as::
 
     python -m disputekit.assemble.pdf.evidence_child SOURCE DEST BOX_W BOX_H DPI FIRST LAST MEMORY
 
-It caps its own address space at ``MEMORY`` bytes, then for each page FIRST..LAST writes
+It caps its own address space at ``MEMORY`` bytes (0: no cap) and its CPU time, then for each page FIRST..LAST writes
 ``DEST/p<n>.png`` or ``DEST/p<n>.jpg`` (complete files only: written aside, then renamed) and
 prints one JSON line per page on stdout: ``{"page", "file", "width", "height", "gray",
 "rotation", "text"}`` (``text``: the page's text runs with their boxes in the image) or
@@ -61,12 +61,18 @@ GREY_LEVELS = 16
 """Grey levels of a text page (4 bits a pixel; see :data:`TEXT_MIDTONES`)."""
 
 
-def _limit_memory(limit: int) -> None:
-    if limit <= 0:
-        return
+CPU_SECONDS = 300
+"""CPU time after which the child is stopped by the kernel whatever happens to its parent: a
+backstop for a builder killed mid-build (its own wall-clock budgets, 15 s a page and 120 s an
+exhibit, end the child long before)."""
+
+
+def _limit(memory: int) -> None:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
 def encode(image: Any) -> tuple[bytes, str, bool]:
@@ -181,7 +187,7 @@ def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first
 
 def main(argv: list[str]) -> int:
     source, dest, box_w, box_h, dpi, first, last, memory = argv
-    _limit_memory(int(memory))
+    _limit(int(memory))
     render(Path(source), Path(dest), (float(box_w), float(box_h)), float(dpi), int(first),
            int(last))
     return 0
