@@ -6,9 +6,9 @@ builder draws a placeholder instead. Run as::
 
     python -m disputekit.assemble.pdf.evidence_child SOURCE DEST BOX_W BOX_H DPI FIRST LAST MEMORY
 
-It caps its own address space at ``MEMORY`` bytes (0: no cap) and its CPU time, then for each page FIRST..LAST writes
-``DEST/p<n>.png`` or ``DEST/p<n>.jpg`` (complete files only: written aside, then renamed) and
-prints one JSON line per page on stdout: ``{"page", "file", "width", "height", "gray",
+It caps its own address space at ``MEMORY`` bytes (0: no cap) and its CPU time, then for
+each page FIRST..LAST writes ``DEST/p<n>.png`` or ``DEST/p<n>.jpg`` (complete files only:
+written aside, then renamed) and prints one JSON line per page on stdout: ``{"page", "file", "width", "height", "gray",
 "rotation", "text"}`` (``text``: the page's text runs with their boxes in the image) or
 ``{"page", "error"}``. A document PDFium cannot open prints ``{"open_error"}``.
 """
