@@ -162,8 +162,36 @@ def cli(ctx: click.Context, lang: str | None, verbose: bool) -> None:
     """
     if lang:
         set_lang(lang)  # type: ignore[arg-type]
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING)
+    handler = logging.StreamHandler()
+    handler.setFormatter(TerminalFormatter(verbose))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler],
+                        force=True)
     ctx.obj = CliContext(lang=current_lang(), verbose=verbose)
+
+
+class TerminalFormatter(logging.Formatter):
+    """A library warning as a user reads it: "警告：…" in the user's language (a record may
+    carry ``zh``/``en`` through ``extra=``), made printable; logger names only with -v."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        from disputekit.i18n import pick
+        from disputekit.text.printable import printable
+
+        zh, en = getattr(record, "zh", None), getattr(record, "en", None)
+        text = pick(zh, en) if isinstance(zh, str) and isinstance(en, str) else record.getMessage()
+        if record.levelno >= logging.ERROR:
+            text = pick("错误：", "Error: ") + text
+        elif record.levelno >= logging.WARNING:
+            text = pick("警告：", "Warning: ") + text
+        if self.verbose:
+            text = f"[{record.name}] {text}"
+        if record.exc_info and self.verbose:
+            text += "\n" + self.formatException(record.exc_info)
+        return printable(text, multiline=True)
 
 
 install_click_translations()

@@ -47,16 +47,19 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return [*lines, current] if current else lines
 
 
-def notice_lines(exhibit: str, n: int, reason: tuple[str, str]) -> list[tuple[str, bool]]:
-    """The notice's lines: ``(text, headline)``."""
+def notice_lines(exhibit: str, n: int, reason: tuple[str, str], lang: str = "zh") -> list[tuple[str, bool]]:
+    """The notice's lines in the dossier's language: ``(text, headline)``."""
+    if lang == "en":
+        return [
+            (f"{exhibit} · original page {n} could not be drawn", True),
+            (f"Reason: {reason[1]}.", False),
+            ("The original is unchanged and kept in the case (SHA-256 in the evidence index); "
+             "open it in a PDF reader.", False),
+        ]
     return [
         (f"{exhibit} · 原文件第 {n} 页无法绘制", True),
-        (f"{exhibit} · original page {n} could not be drawn", True),
         (f"原因：{reason[0]}。", False),
-        (f"Reason: {reason[1]}.", False),
         ("原件未作任何改动，保存在案件中（SHA-256 见证据索引），可用 PDF 阅读器查看。", False),
-        ("The original is unchanged and kept in the case (SHA-256 in the evidence index); "
-         "open it in a PDF reader.", False),
     ]
 
 

@@ -328,7 +328,8 @@ def _warn(exhibit: str, pages: dict[int, PageResult]) -> None:
     numbers = ", ".join(str(n) for n in sorted(missing)[:10]) + (" …" if len(missing) > 10 else "")
     first = missing[min(missing)]
     zh, en = REASONS[first.reason]
-    log.warning("证据 %s 的 PDF 有 %d 页无法绘制（第 %s 页：%s），卷宗中以说明页代替；原件不受影响。"
-                " / %d page(s) of the PDF of %s could not be drawn (page %s: %s); the dossier "
-                "shows a notice page instead; the original is unchanged.",
-                exhibit, len(missing), numbers, zh, len(missing), exhibit, numbers, en)
+    said_zh = (f"证据 {exhibit} 的 PDF 有 {len(missing)} 页无法绘制（第 {numbers} 页：{zh}），"
+               "卷宗中以说明页代替；原件不受影响。")
+    said_en = (f"{len(missing)} page(s) of the PDF of {exhibit} could not be drawn (page {numbers}: "
+               f"{en}); the dossier shows a notice page instead; the original is unchanged.")
+    log.warning("%s / %s", said_zh, said_en, extra={"zh": said_zh, "en": said_en})

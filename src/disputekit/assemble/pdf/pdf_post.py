@@ -50,7 +50,7 @@ def pdf_date(moment: datetime) -> str:
 
 
 def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path],
-                work: Path) -> list[pikepdf.Pdf]:
+                work: Path, lang: str = "zh") -> list[pikepdf.Pdf]:
     """Draw page ``n`` of each exhibit's PDF as an image into the slot on page ``page_no``
     with its text as an invisible layer, or the notice saying why it could not be drawn
     (``evidence_render``).
@@ -76,8 +76,8 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
                                          (result.width, result.height), result.gray, name)
             texts.append((page_no, TextPlacement(result, *where)))
             continue
-        notice = drawn.folder(exhibit, sources[exhibit]) / f"notice{n}.png"
-        lines = notice_lines(exhibit, n, evidence_render.REASONS[result.reason])
+        notice = drawn.folder(exhibit, sources[exhibit]) / f"notice{n}-{lang}.png"
+        lines = notice_lines(exhibit, n, evidence_render.REASONS[result.reason], lang)
         pixels = draw_notice(notice, size, lines)
         # the notice has its own border
         evidence_place.place(pdf, page_no, box, notice, pixels, True, name, framed=False)
@@ -140,6 +140,7 @@ def finish_pdf(
     attachments: list[Attachment],
     metadata: dict[str, str],
     identity: str,
+    lang: str = "zh",
 ) -> None:
     """Write the final dossier: merged evidence pages, attachments, metadata, fixed /ID.
 
@@ -147,7 +148,7 @@ def finish_pdf(
     ``page_digests.py``) before anything is attached."""
     with pikepdf.open(rendered) as pdf:
         place_images(pdf, images or [])
-        evidence = merge_slots(pdf, slots, sources, rendered.parent) if slots else []
+        evidence = merge_slots(pdf, slots, sources, rendered.parent, lang) if slots else []
         attach_files(pdf, [_with_pages(a, pdf) for a in attachments])
         for key, value in metadata.items():
             pdf.docinfo[pikepdf.Name(key)] = pikepdf.String(value)
