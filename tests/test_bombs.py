@@ -19,7 +19,7 @@ from conftest import tree_snapshot
 from disputekit.cli.main import cli
 from disputekit.collect.parse import chat, chat_table, limits, tracking_formats
 from disputekit.collect.parse.chat import parse_chat, read_chat
-from disputekit.collect.parse.chat_text import iter_lines
+from disputekit.collect.parse.chat_text import split_lines
 from disputekit.collect.parse.tracking import read_tracking
 from disputekit.errors import ExitCode, InputFileError, UsageError
 from disputekit.kinds import Hints
@@ -138,9 +138,7 @@ def test_a_long_multi_line_message_stops_growing_but_counts_everything(
     assert only.truncated
 
 
-def test_lines_are_cut_as_they_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 8)
-    assert list(iter_lines("abc\n" + "x" * 100 + "\n")) == [("abc", 3), ("x" * 8, 100), ("", 0)]
+def test_long_lines_are_cut_before_they_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_LINE_CHARS", 30)  # a header line is 24 characters
     monkeypatch.setattr(limits, "MAX_MESSAGE_CHARS", 6)
     facts = parse_chat((HEAD + "y" * 50_000 + "\n").encode())
@@ -213,10 +211,9 @@ def test_too_many_lines_is_refused_while_reading(monkeypatch: pytest.MonkeyPatch
         parse_chat((HEAD + "在吗\n" + "\n" * 200).encode(), name="chat.txt")
     assert err.value.en == "chat.txt: The chat has more than 100 lines, over the limit."
     assert err.value.zh == "chat.txt：聊天记录超过 100 行，超出上限。"
-    lines = iter_lines("\n" * 200)
-    assert len([next(lines) for _ in range(100)]) == 100
+    assert len(split_lines("\n" * 99)) == 100
     with pytest.raises(InputFileError):
-        next(lines)  # the 101st line is never produced
+        split_lines("\n" * 100)  # refused before splitting
     assert len(parse_chat((HEAD + "在吗\n" + "\n" * 90).encode()).messages) == 1
 
 

@@ -53,7 +53,13 @@ class BoundedRoster(Roster):
     ) -> None:
         """Append a message, cut to the limits; ``length`` is the original text's length when
         the reader has already cut it (a line or a cell over its own limit)."""
-        self._count()
+        self.entries += 1
+        if self.entries > self.max_entries:
+            raise too_many_entries(self.max_entries)
+        if length is None and len(text) <= self.max_chars and len(sender) <= self.max_sender:
+            super().message(time, sender, text, recalled=recalled, transferred=transferred,
+                            read_status=read_status)
+            return  # the common case, kept short: it runs once per message
         full = max(len(text), length or 0)
         cut = full > self.max_chars
         if cut:

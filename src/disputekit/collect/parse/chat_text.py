@@ -13,18 +13,18 @@ are transfers (the next message is marked ``transferred``); the ``SYSTEM_LINE_PR
 are system events. Body lines keep their text (emoji, URLs, ``¥`` prices); blank lines at the
 start and end of a body are dropped. The caller passes text with ``\\n`` line ends only.
 
-Bounded work (``limits.py``): lines are produced one at a time (the text is never split into a
-list); a line over ``MAX_LINE_CHARS`` is cut as it is read; a body stops growing past
-``MAX_MESSAGE_CHARS`` (its original length is still counted, so the message is cut with a mark
-telling its true size); line numbers for warnings keep only the first few and a count.
+Bounded work (``limits.py``): the lines are counted before the text is split, and more than
+``MAX_CHAT_LINES`` are refused; a line over ``MAX_LINE_CHARS`` is cut before it is parsed; a
+body stops growing past ``MAX_MESSAGE_CHARS`` (its original length is still counted, so the
+message is cut with a mark telling its true size); line numbers for warnings keep only the
+first few and a count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from itertools import islice
 
 from disputekit.clock import CHINA_TZ
 from disputekit.collect.parse import limits
@@ -132,21 +132,14 @@ def _safe(parser: HeaderParser, line: str) -> Header | None:
         return None
 
 
-def iter_lines(text: str) -> Iterator[tuple[str, int]]:
-    """``(line, length)`` for each line of ``text`` (split at ``\\n``), one at a time: the line
-    cut to ``MAX_LINE_CHARS`` (the rest is never copied) and its full length."""
-    cap = limits.value("MAX_LINE_CHARS")
-    lines_left = limits.value("MAX_CHAT_LINES")
-    start, end_of_text = 0, len(text)
-    while start <= end_of_text:
-        lines_left -= 1
-        if lines_left < 0:
-            raise too_many_lines(limits.value("MAX_CHAT_LINES"))
-        end = text.find("\n", start)
-        if end < 0:
-            end = end_of_text
-        yield text[start : min(end, start + cap)], end - start
-        start = end + 1
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` (split at ``\\n``). The lines are counted first (in C, without
+    copying) and more than ``MAX_CHAT_LINES`` are refused before any is made, so the list is
+    bounded by that cap and the chat size cap."""
+    cap = limits.value("MAX_CHAT_LINES")
+    if text.count("\n") >= cap:
+        raise too_many_lines(cap)
+    return text.split("\n")
 
 
 def too_many_lines(cap: int) -> InputFileError:
@@ -185,14 +178,13 @@ def detect_channel(preamble: list[str], parser: HeaderParser) -> tuple[str, Chan
 
 def parse_text(text: str, roster: Roster) -> tuple[str, Channel]:
     """Read every message of ``text`` into ``roster``; return (format, channel)."""
-    parser, first = detect_style(line for line, _ in iter_lines(text))
+    lines = split_lines(text)
+    parser, first = detect_style(lines)
     reader = _Reader(roster, parser)
-    for number, (line, length) in enumerate(iter_lines(text), 1):
-        reader.feed(number, line, length)
+    for number, line in enumerate(lines, 1):
+        reader.feed(number, line)
     reader.finish()
-    head = islice(iter_lines(text), min(max(first, 0), _PREAMBLE_SCAN))
-    preamble = [line for line, _ in head]
-    return detect_channel(preamble, parser)
+    return detect_channel(lines[: min(max(first, 0), _PREAMBLE_SCAN)], parser)
 
 
 class _Reader:
@@ -206,13 +198,15 @@ class _Reader:
         self.time: datetime | None = None
         self.body: list[str] = []
         self.body_chars = 0
-        """Characters of the open message's body read so far (kept or not)."""
+        """Characters of the open message's body read so far, kept or not, plus one per line
+        (its newline; the text's length is ``body_end - 1``)."""
         self.body_full = False
         """The body has reached MAX_MESSAGE_CHARS: further lines are counted, not kept."""
         self.body_cut = False
         """A line of the body was longer than MAX_LINE_CHARS and is cut."""
         self.body_end = 0
         """``body_chars`` up to the end of the last non-blank line."""
+        self.max_line = limits.value("MAX_LINE_CHARS")
         self.max_body = limits.value("MAX_MESSAGE_CHARS")
         self.status: ReadStatus | None = None
         self.recalled = False
@@ -225,18 +219,21 @@ class _Reader:
         self.bad_dates = _Numbers()
         self.card: list[str] | None = None
 
-    def feed(self, number: int, raw: str, length: int | None = None) -> None:
-        """One line; ``length`` is its length before ``iter_lines`` cut it, if it did."""
-        if length is not None and length > len(raw) and self.open:
-            self.body_chars += length - len(raw)  # the part of the line never read
-            self.body_end = self.body_chars
-            self.body_cut = True
+    def feed(self, number: int, raw: str) -> None:
+        if len(raw) > self.max_line:  # cut before it is parsed; its length still counts
+            if self.open:
+                self.body_chars += len(raw) - self.max_line
+                self.body_end = self.body_chars
+                self.body_cut = True
+            raw = raw[: self.max_line]
         line = raw.strip()
         if self.card is not None and self._card_line(line):
             return
         if not line:
             if self.open:
-                self._body_line("")
+                self.body_chars += 1
+                if not self.body_full:
+                    self.body.append("")
             self.prev_is_text = False
             return
         if self.open and (line in CARD_START or line in CARD_END):
@@ -249,20 +246,16 @@ class _Reader:
         maybe_special = line[0] in _MAYBE_SPECIAL_FIRST or line[-1] in _MAYBE_SPECIAL_LAST
         if maybe_special and self._special(number, line):
             return
-        if self.open:
-            self._body_line(raw.rstrip())
+        if self.open:  # a body line: kept while the body is under MAX_MESSAGE_CHARS
+            text = raw.rstrip()
+            self.body_chars += len(text) + 1
+            self.body_end = self.body_chars  # (trailing blank lines are not counted)
+            if not self.body_full:
+                self.body.append(text)
+                self.body_full = self.body_chars > self.max_body + 1
             self.prev_is_text = True
         else:
             self._preamble(number, line)
-
-    def _body_line(self, text: str) -> None:
-        """Keep a body line while the body is under MAX_MESSAGE_CHARS; count it always."""
-        self.body_chars += len(text) + (1 if self.body else 0)
-        if text:
-            self.body_end = self.body_chars  # trailing blank lines are dropped from the text
-        if not self.body_full:
-            self.body.append(text)
-            self.body_full = self.body_chars > self.max_body
 
     def _special(self, number: int, line: str) -> bool:
         """Handle a header, status, recall, transfer or system line; False for body text."""
@@ -345,7 +338,7 @@ class _Reader:
             return ""
         if self.open and self.body and not self.body_full:
             last = self.body.pop()
-            self.body_chars -= len(last) + (1 if self.body else 0)
+            self.body_chars -= len(last) + 1
             return last.strip()
         number, line = self.preamble_last
         if not self.open and line:
@@ -395,7 +388,7 @@ class _Reader:
                     recalled=self.recalled,
                     transferred=self.transferred,
                     read_status=self.status,
-                    length=max(self.body_end, self.max_body + 1),
+                    length=max(self.body_end - 1, self.max_body + 1),
                 )
             else:
                 self.roster.message(

@@ -98,10 +98,10 @@ MAX_SENDER_CHARS = 100
 sub-account ``店铺:客服A`` at most about 60; a longer "nickname" is cut like a long message."""
 
 MAX_LINE_CHARS = 4_000
-"""Characters of one line of a text chat kept while reading: twice :data:`MAX_MESSAGE_CHARS`,
+"""Characters of one line of a text chat that are parsed: twice :data:`MAX_MESSAGE_CHARS`,
 so cutting a line never loses text the facts would keep; a header line (nickname and time) is
-under 100 characters. The rest of a longer line is skipped as it is read and its message is
-marked truncated. (CSV fields are bounded by ``chat_table.MAX_CELL_CHARS``; JSON is one
+under 100 characters. A longer line is cut before it is parsed (its length still counts) and
+its message is marked truncated. (CSV fields are bounded by ``chat_table.MAX_CELL_CHARS``; JSON is one
 document, bounded by :data:`MAX_CHAT_BYTES`.)"""
 
 MAX_XLSX_UNPACKED = 128 * MB
