@@ -108,3 +108,12 @@ def test_gap_threshold_comes_from_the_profile(tmp_path: Path) -> None:
     assert run_rule("chat.complete", ctx()) == []
     [finding] = run_rule("chat.complete", context)
     assert "more than 12 h" in finding.en
+
+
+def test_a_chat_with_many_recalled_messages_lists_a_few_numbers() -> None:
+    messages = [msg(i, "2025-04-20 10:05", Role.BUYER, "撤回了", recalled=True) for i in range(1, 41)]
+    messages += good_messages()[3:]
+    findings = [f for f in run_rule("chat.complete", with_chat(chat(messages))) if "撤回" in f.zh]
+    assert len(findings) == 1
+    assert "40 条撤回的消息（第 1、2、3、4、5 条等）" in findings[0].zh
+    assert "40 recalled messages (e.g. 1, 2, 3, 4, 5)" in findings[0].en

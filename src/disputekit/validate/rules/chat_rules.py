@@ -12,6 +12,9 @@ from disputekit.validate.rules.registry import make, rule
 W, B, INFO = Severity.WARNING, Severity.BLOCKING, Severity.INFO
 
 
+
+SHOWN = 5  # message numbers a finding lists (a 100,000-message chat may recall thousands)
+
 @rule("chat.platform-channel", W, zh="聊天记录来自千牛/旺旺", en="Chat comes from Qianniu/Wangwang",
       source="S1 Art. 3; QQ/WeChat not accepted: low confidence (taobao.md §2.2)")
 def platform_channel(ctx: RuleContext) -> list[Finding]:
@@ -54,8 +57,8 @@ def timestamps(ctx: RuleContext) -> list[Finding]:
         missing = [m.index for m in f.messages if m.time is None and not m.recalled]
         if missing:
             out.append(make(W,
-                f"{e.id} 有 {len(missing)} 条消息没有时间（第 {'、'.join(map(str, missing[:5]))} 条等）。请用带时间的千牛导出。",
-                f"{e.id} has {len(missing)} messages without a time (e.g. {', '.join(map(str, missing[:5]))}). Use a Qianniu export with times.",
+                f"{e.id} 有 {len(missing)} 条消息没有时间（第 {'、'.join(map(str, missing[:SHOWN]))} 条等）。请用带时间的千牛导出。",
+                f"{e.id} has {len(missing)} messages without a time (e.g. {', '.join(map(str, missing[:SHOWN]))}). Use a Qianniu export with times.",
                 [e.id]))
     return out
 
@@ -115,6 +118,8 @@ def complete(ctx: RuleContext) -> list[Finding]:
         recalled = [m.index for m in f.messages if m.recalled]
         if recalled:
             out.append(make(INFO,
-                f"{e.id} 中有 {len(recalled)} 条撤回的消息（第 {'、'.join(map(str, recalled))} 条）。",
-                f"{e.id} contains {len(recalled)} recalled messages ({', '.join(map(str, recalled))}).", [e.id]))
+                f"{e.id} 中有 {len(recalled)} 条撤回的消息（第 {'、'.join(map(str, recalled[:SHOWN]))} 条"
+                + ("等" if len(recalled) > SHOWN else "") + "）。",
+                f"{e.id} contains {len(recalled)} recalled messages ("
+                + ("e.g. " if len(recalled) > SHOWN else "") + f"{', '.join(map(str, recalled[:SHOWN]))}).", [e.id]))
     return out
