@@ -339,7 +339,7 @@ def _finish(case: Case, data: DossierData, rendered: Rendered, out: Path, attach
         sources={i.id: case.store.path_for(i.sha256) for i in case.evidence.items if i.kind == "document"},
         attachments=attachments, metadata=_metadata(case, data, data.dossier_id),
         identity=data.dossier_id + data.lang + str(options.draft) + data.edition,
-        lang=data.lang,
+        lang=data.lang, privacy=data.ctx.profile.privacy,
     )
     return out
 

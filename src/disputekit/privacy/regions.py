@@ -124,3 +124,27 @@ def cover_scaled(image: Image.Image, boxes: Sequence[Box], original: tuple[int, 
     scaled = [(int(x0 * sx), int(y0 * sy), int(x1 * sx + 0.999), int(y1 * sy + 0.999))
               for x0, y0, x1, y1 in boxes]
     return cover(image, scaled)
+
+
+# ---------------------------------------------------------------------------- known characters
+
+CharBox = tuple[float, float, float, float]
+"""A character's box in pixels (x0, y0, x1, y1), as a PDF's text gives it (no estimate)."""
+
+CHAR_PAD_RATIO = 0.15  # of the span's thinner side (the line's height), on every side
+
+
+def char_span_box(boxes: Sequence[CharBox | None], start: int, end: int) -> Box | None:
+    """The padded pixel box around the characters ``start``..``end`` whose boxes are known
+    (``None``: a character without a box, such as an inferred space), or None if none is."""
+    known = [b for b in boxes[start:end] if b is not None]
+    if not known:
+        return None
+    x0, y0 = min(b[0] for b in known), min(b[1] for b in known)
+    x1, y1 = max(b[2] for b in known), max(b[3] for b in known)
+    # the thinner side is the line's height whichever way the text runs (a page turned a
+    # quarter runs its lines down the image)
+    pad = PAD_PX + CHAR_PAD_RATIO * min(x1 - x0, y1 - y0)
+    return (max(0, int(x0 - pad)), max(0, int(y0 - pad)), int(x1 + pad + 0.999),
+            int(y1 + pad + 0.999))
+

@@ -4,13 +4,18 @@ PDFium runs only here, never in the builder: a hostile PDF (a Flate bomb, a page
 finishes, a crash in the renderer) costs this process its memory limit or its life, and the
 builder draws a placeholder instead. Run as::
 
-    python -m disputekit.assemble.pdf.evidence_child SOURCE DEST BOX_W BOX_H DPI FIRST LAST MEMORY
+    python -m disputekit.assemble.pdf.evidence_child SOURCE DEST BOX_W BOX_H DPI FIRST LAST MEMORY KINDS
 
 It caps its own address space at ``MEMORY`` bytes (0: no cap) and its CPU time, then for
 each page FIRST..LAST writes ``DEST/p<n>.png`` or ``DEST/p<n>.jpg`` (complete files only:
 written aside, then renamed) and prints one JSON line per page on stdout: ``{"page", "file", "width", "height", "gray",
-"rotation", "text"}`` (``text``: the page's text runs with their boxes in the image) or
-``{"page", "error"}``. A document PDFium cannot open prints ``{"open_error"}``.
+"rotation", "covered", "text"}`` (``text``: the page's text runs with their boxes in the image,
+masked) or ``{"page", "error"}``, or ``{"page", "refused", "detail"}`` for a page with more text
+than is checked for personal data. A document PDFium cannot open prints ``{"open_error"}``.
+
+Personal data of the ``KINDS`` (comma-separated ``privacy.pii`` kinds, the profile's switches)
+that the page's text holds is painted over on the image before it is encoded
+(``evidence_pii``): the image that leaves this process never showed it.
 """
 
 from __future__ import annotations
@@ -19,8 +24,13 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from disputekit.assemble.pdf.evidence_pii import PageChar, PagePii, page_pii
+from disputekit.privacy.pii import ALL_KINDS, PiiKind
+from disputekit.privacy.regions import CharBox
 
 JPEG_QUALITY = 85
 """Quality of a page drawn as JPEG (photographs and scans, see :data:`PHOTO_COLOURS`). The
@@ -115,35 +125,86 @@ def _four_bit_png(image: Any) -> bytes:
     return out.getvalue()
 
 
-def text_runs(page: Any, size: tuple[int, int]) -> list[list[object]]:
-    """The page's text as ``[text, x0, y0, x1, y1]`` runs in pixels of the drawn image (top-left
-    origin, the page's /Rotate applied), for the invisible text layer."""
+MAX_PAGE_CHARS = 60_000
+"""Characters of a page read to find personal data on it (a dense A4 page of 8-point text
+holds ~6,000). A page with more is refused rather than drawn with text nobody checked: it
+becomes a notice (reason ``text``)."""
+
+
+class TooMuchText(Exception):
+    """The page holds more than :data:`MAX_PAGE_CHARS` characters."""
+
+
+def _device_map(page: Any, size: tuple[int, int]) -> Callable[[float, float, float, float], CharBox]:
+    """A function from a box in page space to its box in pixels of the drawn image (the
+    page's /Rotate applied), made from three corners of the page as PDFium maps them."""
     import ctypes
 
     import pypdfium2.raw as raw
 
+    def device(x: float, y: float) -> tuple[int, int]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        raw.FPDF_PageToDevice(page, 0, 0, size[0], size[1], 0, x, y, ctypes.byref(dx),
+                              ctypes.byref(dy))
+        return dx.value, dy.value
+
+    left, bottom, right, top = page.get_bbox()
+    width, height = max(right - left, 1.0), max(top - bottom, 1.0)
+    origin, across, up = device(left, bottom), device(left + width, bottom), device(left, bottom + height)
+    ux = ((across[0] - origin[0]) / width, (across[1] - origin[1]) / width)
+    uy = ((up[0] - origin[0]) / height, (up[1] - origin[1]) / height)
+
+    def to_pixels(x0: float, y0: float, x1: float, y1: float) -> CharBox:
+        xs, ys = [], []
+        for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+            xs.append(origin[0] + (x - left) * ux[0] + (y - bottom) * uy[0])
+            ys.append(origin[1] + (x - left) * ux[1] + (y - bottom) * uy[1])
+        return min(xs), min(ys), max(xs), max(ys)
+
+    return to_pixels
+
+
+def page_chars(page: Any, size: tuple[int, int]) -> list[PageChar]:
+    """Every character of the page with its box in pixels of the drawn image (PDFium's loose
+    box: the font's full height, not the glyph's ink); inferred characters have no box."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
     textpage = page.get_textpage()
-    runs: list[list[object]] = []
-    chars = 0
     try:
-        for index in range(min(textpage.count_rects(), MAX_TEXT_RUNS)):
-            left, bottom, right, top = textpage.get_rect(index)
-            text = "".join(c if c.isprintable() else " " for c in
-                           textpage.get_text_bounded(left, bottom, right, top)).strip()
-            if not text or chars + len(text) > MAX_TEXT_CHARS:
-                continue
-            chars += len(text)
-            corners = []
-            for x, y in ((left, bottom), (right, top)):
-                dx, dy = ctypes.c_int(), ctypes.c_int()
-                raw.FPDF_PageToDevice(page, 0, 0, size[0], size[1], 0, x, y, ctypes.byref(dx),
-                                      ctypes.byref(dy))
-                corners.append((dx.value, dy.value))
-            (ax, ay), (bx, by) = corners
-            runs.append([text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)])
+        count = textpage.count_chars()
+        if count > MAX_PAGE_CHARS:
+            raise TooMuchText(count)
+        to_pixels = _device_map(page, size)
+        chars = []
+        for index in range(count):
+            code = raw.FPDFText_GetUnicode(textpage, index)
+            generated = raw.FPDFText_IsGenerated(textpage, index) == 1
+            box = None
+            if not generated:
+                try:
+                    left, bottom, right, top = textpage.get_charbox(index, loose=True)
+                except pdfium.PdfiumError:
+                    pass
+                else:
+                    if right > left and top > bottom:
+                        box = to_pixels(left, bottom, right, top)
+            chars.append(PageChar(chr(code) if 0 < code < 0x110000 else " ", box, generated))
     finally:
         textpage.close()
-    return runs
+    return chars
+
+
+def draw_page(page: Any, scale: float, kinds: frozenset[PiiKind]) -> tuple[Any, PagePii]:
+    """The page drawn at ``scale`` with its personal data of ``kinds`` painted over, and
+    what was found (covers and the masked text runs)."""
+    from disputekit.privacy.regions import cover
+
+    bitmap = page.render(scale=scale, may_draw_forms=True, draw_annots=True)
+    image = bitmap.to_pil()
+    pii = page_pii(page_chars(page, image.size), kinds=kinds, max_runs=MAX_TEXT_RUNS,
+                   max_chars=MAX_TEXT_CHARS)
+    return (cover(image, pii.covers) if pii.covers else image), pii
 
 
 def _write(dest: Path, name: str, data: bytes) -> None:
@@ -158,7 +219,7 @@ def _say(record: dict[str, Any]) -> None:
 
 
 def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first: int,
-           last: int) -> None:
+           last: int, kinds: frozenset[PiiKind]) -> None:
     import pypdfium2 as pdfium
 
     try:
@@ -172,24 +233,27 @@ def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first
             page = doc[number - 1]
             width, height = page.get_size()  # as displayed (/Rotate applied)
             fit = min(box[0] / width, box[1] / height)
-            bitmap = page.render(scale=fit * dpi / 72, may_draw_forms=True, draw_annots=True)
-            data, kind, gray = encode(bitmap.to_pil())
+            image, pii = draw_page(page, fit * dpi / 72, kinds)
+            data, kind, gray = encode(image)
             name = f"p{number}.{kind}"
             _write(dest, name, data)
-            _say({"page": number, "file": name, "width": bitmap.width, "height": bitmap.height,
-                  "gray": gray, "rotation": page.get_rotation(),
-                  "text": text_runs(page, (bitmap.width, bitmap.height))})
+            _say({"page": number, "file": name, "width": image.width, "height": image.height,
+                  "gray": gray, "rotation": page.get_rotation(), "covered": len(pii.covers),
+                  "text": [list(run) for run in pii.runs]})
         except MemoryError:
             raise
+        except TooMuchText as exc:
+            _say({"page": number, "refused": "text", "detail": f"{exc.args[0]} characters"})
         except Exception as exc:  # one page PDFium cannot draw: the others still are
             _say({"page": number, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
 
 
 def main(argv: list[str]) -> int:
-    source, dest, box_w, box_h, dpi, first, last, memory = argv
+    source, dest, box_w, box_h, dpi, first, last, memory, kinds = argv
     _limit(int(memory))
+    wanted = frozenset(k for k in kinds.split(",") if k in ALL_KINDS)
     render(Path(source), Path(dest), (float(box_w), float(box_h)), float(dpi), int(first),
-           int(last))
+           int(last), wanted)
     return 0
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from disputekit.privacy.pii import ALL_KINDS, PiiKind
+
 log = logging.getLogger(__name__)
 
 DPI = 200
@@ -80,7 +82,8 @@ has 2 cores; each child is single-threaded."""
 @dataclass(frozen=True)
 class PageImage:
     """A drawn page: the image file, its pixel size, whether it is greyscale, the page's
-    /Rotate and its text runs ``(text, x0, y0, x1, y1)`` in pixels of the image."""
+    /Rotate, its text runs ``(text, x0, y0, x1, y1)`` in pixels of the image (personal data
+    masked) and how many boxes of personal data were painted over on the image."""
 
     path: Path
     width: int
@@ -88,6 +91,7 @@ class PageImage:
     gray: bool
     rotation: int = 0
     text: tuple[tuple[str, int, int, int, int], ...] = ()
+    covered: int = 0
 
     @property
     def jpeg(self) -> bool:
@@ -96,7 +100,8 @@ class PageImage:
 
 @dataclass(frozen=True)
 class NotDrawn:
-    """Why a page could not be drawn: ``unreadable``, ``memory``, ``time``, ``budget``, ``error``."""
+    """Why a page could not be drawn: ``unreadable``, ``memory``, ``time``, ``budget``, ``text``,
+    ``error``."""
 
     reason: str
     detail: str = ""
@@ -105,11 +110,17 @@ class NotDrawn:
 PageResult = PageImage | NotDrawn
 
 
+def kinds_argument(kinds: frozenset[PiiKind]) -> str:
+    """The kinds of personal data to paint over, as the child reads them (sorted: the same
+    switches give the same argument and the same cache folder)."""
+    return ",".join(sorted(kinds))
+
+
 def _child_command(source: Path, dest: Path, box: tuple[float, float], first: int,
-                   last: int) -> list[str]:
+                   last: int, kinds: frozenset[PiiKind]) -> list[str]:
     return [sys.executable, "-m", "disputekit.assemble.pdf.evidence_child", str(source),
             str(dest), f"{box[0]:.4f}", f"{box[1]:.4f}", str(DPI), str(first), str(last),
-            str(MEMORY_BYTES)]
+            str(MEMORY_BYTES), kinds_argument(kinds)]
 
 
 def _reader(stream: IO[str], lines: queue.Queue[str | None]) -> None:
@@ -163,11 +174,12 @@ class _Run:
         return NotDrawn("error", last)
 
 
-def _start(source: Path, dest: Path, box: tuple[float, float], first: int, last: int) -> _Run:
+def _start(source: Path, dest: Path, box: tuple[float, float], first: int, last: int,
+           kinds: frozenset[PiiKind]) -> _Run:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     errors = dest / f"child-{first}.err"
     with errors.open("wb") as sink:
-        proc = subprocess.Popen(_child_command(source, dest, box, first, last), env=env,
+        proc = subprocess.Popen(_child_command(source, dest, box, first, last, kinds), env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=sink,
                                 text=True, encoding="utf-8")
     lines: queue.Queue[str | None] = queue.Queue()
@@ -183,9 +195,10 @@ def _image(dest: Path, record: dict[str, object]) -> PageResult:
     if (not isinstance(width, int) or not isinstance(height, int) or "/" in name
             or not path.is_file() or max(width, height) > MAX_SIDE_PX):
         return NotDrawn("error", "the renderer's output is incomplete")
-    rotation = record.get("rotation")
+    rotation, covered = record.get("rotation"), record.get("covered")
     return PageImage(path, width, height, bool(record.get("gray")),
-                     rotation if isinstance(rotation, int) else 0, _runs(record.get("text")))
+                     rotation if isinstance(rotation, int) else 0, _runs(record.get("text")),
+                     covered if isinstance(covered, int) else 0)
 
 
 def _runs(value: object) -> tuple[tuple[str, int, int, int, int], ...]:
@@ -200,14 +213,16 @@ def _runs(value: object) -> tuple[tuple[str, int, int, int, int], ...]:
     return tuple(runs)
 
 
-def render_pages(source: Path, dest: Path, count: int, box: tuple[float, float]) -> dict[int, PageResult]:
-    """Draw pages 1..``count`` of ``source`` into ``dest``; every page gets a result."""
+def render_pages(source: Path, dest: Path, count: int, box: tuple[float, float],
+                 kinds: frozenset[PiiKind] = ALL_KINDS) -> dict[int, PageResult]:
+    """Draw pages 1..``count`` of ``source`` into ``dest``, personal data of ``kinds`` painted
+    over; every page gets a result."""
     dest.mkdir(parents=True, exist_ok=True)
     results: dict[int, PageResult] = {}
     deadline = time.monotonic() + EXHIBIT_SECONDS
     first = 1
     while first <= count:
-        run = _start(source, dest, box, first, count)
+        run = _start(source, dest, box, first, count, kinds)
         page, extra = first, START_SECONDS
         try:
             while page <= count:
@@ -229,8 +244,12 @@ def render_pages(source: Path, dest: Path, count: int, box: tuple[float, float])
                     return results
                 if record.get("page") != page:
                     continue
-                results[page] = (NotDrawn("error", str(record["error"])) if "error" in record
-                                 else _image(dest, record))
+                if "error" in record:
+                    results[page] = NotDrawn("error", str(record["error"]))
+                elif record.get("refused") == "text":
+                    results[page] = NotDrawn("text", str(record.get("detail", "")))
+                else:
+                    results[page] = _image(dest, record)
                 page += 1
         except TimeoutError:
             results[page] = NotDrawn("time")
@@ -254,7 +273,7 @@ def _missing(results: dict[int, PageResult], count: int) -> dict[int, PageResult
 def _record(result: PageResult) -> dict[str, object]:
     if isinstance(result, PageImage):
         return {"file": result.path.name, "width": result.width, "height": result.height,
-                "gray": result.gray, "rotation": result.rotation,
+                "gray": result.gray, "rotation": result.rotation, "covered": result.covered,
                 "text": [list(run) for run in result.text]}
     return {"reason": result.reason, "detail": result.detail}
 
@@ -269,14 +288,17 @@ def _load(dest: Path, record: dict[str, object]) -> PageResult:
 @dataclass
 class EvidencePages:
     """Drawn pages of each exhibit, kept in the build's work folder: rendered once per build
-    (the second edition reads ``pages.json`` the first wrote)."""
+    (the second edition reads ``pages.json`` the first wrote). A folder is keyed on the kinds
+    of personal data painted over too, so pages drawn under other switches are never reused."""
 
     work: Path
     box: tuple[float, float]
     done: dict[str, dict[int, PageResult]]
+    kinds: frozenset[PiiKind] = ALL_KINDS
 
     def folder(self, exhibit: str, source: Path) -> Path:
-        key = f"{exhibit}\0{source}\0{self.box[0]:.4f}x{self.box[1]:.4f}@{DPI}"
+        key = (f"{exhibit}\0{source}\0{self.box[0]:.4f}x{self.box[1]:.4f}@{DPI}"
+               f"\0{kinds_argument(self.kinds)}")
         return self.work / "evidence-pages" / hashlib.sha256(key.encode()).hexdigest()[:24]
 
     def pages(self, exhibit: str, source: Path, count: int) -> dict[int, PageResult]:
@@ -288,7 +310,7 @@ class EvidencePages:
             stored = json.loads(listing.read_text(encoding="utf-8"))
             pages = {int(n): _load(dest, r) for n, r in stored.items()}
         else:
-            pages = render_pages(source, dest, min(count, MAX_DRAWN_PAGES), self.box)
+            pages = render_pages(source, dest, min(count, MAX_DRAWN_PAGES), self.box, self.kinds)
             _warn(exhibit, pages)
             data = json.dumps({str(n): _record(r) for n, r in sorted(pages.items())})
             (dest / "pages.json.part").write_text(data, encoding="utf-8")
@@ -316,6 +338,7 @@ REASONS = {
     "memory": ("绘制时超出内存预算或渲染器崩溃", "drawing it exceeded the memory budget or crashed the renderer"),
     "time": ("绘制超出时间预算", "drawing it exceeded the time budget"),
     "budget": ("本证据的绘制时间预算已用完", "the time budget for this exhibit was used up"),
+    "text": ("此页文字过多，无法检查其中的个人信息", "the page holds too much text to check it for personal data"),
     "error": ("PDF 阅读引擎报告此页有错误", "the PDF engine reported an error on this page"),
 }
 """Why a page was not drawn, in both languages (placeholder page and warning)."""

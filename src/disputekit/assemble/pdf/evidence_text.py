@@ -1,8 +1,10 @@
 """The invisible text layer over evidence-PDF pages drawn as images: search and copy still work.
 
-PDFium reads each page's text runs and their boxes (``evidence_child``); here they are masked
-like every other string of the dossier (``privacy.regions.mask_lines``: no phone number or
-address in the layer) and written over the image in text render mode 3, stretched to each
+PDFium reads each page's text runs and their boxes (``evidence_child``, which masks them with
+the spans it paints over on the image, ``evidence_pii``); here they are masked again per run
+like every other string of the dossier, with the same switches of the profile
+(``privacy.regions.mask_lines``: no phone number or address in the layer unless the shop's
+profile says they may be shown) and written over the image in text render mode 3, stretched to each
 box, as screenshots' OCR lines are (``text_layer``). The layer is a small PDF of our own made
 with reportlab and the dossier's embedded CJK and emoji fonts, one page per evidence page,
 laid over the dossier page as a form XObject: its only resources are those fonts.
@@ -22,6 +24,7 @@ from disputekit.assemble.pdf.fonts import FontSet
 from disputekit.assemble.pdf.layout import PAGE_H, PAGE_W
 from disputekit.assemble.pdf.text_layer import TextLayer, draw_text_layer
 from disputekit.models.screen import OcrLine
+from disputekit.privacy.pii import ALL_KINDS, PiiKind
 from disputekit.privacy.regions import mask_lines
 
 
@@ -40,26 +43,30 @@ def _drawable(text: str, codepoints: frozenset[int]) -> str:
     return "".join(c if ord(c) in codepoints or c == " " else " " for c in text).strip()
 
 
-def layer_of(image: PageImage, codepoints: frozenset[int]) -> TextLayer | None:
-    """The masked text layer of a drawn page, or None (no text, or a quarter-turned page)."""
+def layer_of(image: PageImage, codepoints: frozenset[int],
+             kinds: frozenset[PiiKind] = ALL_KINDS) -> TextLayer | None:
+    """The text layer of a drawn page, personal data of ``kinds`` masked, or None (no text,
+    or a quarter-turned page)."""
     if not image.text or image.rotation % 180:
         return None
     lines = [OcrLine(text=text, box=(x0, y0, x1, y1), confidence=1.0)
              for text, x0, y0, x1, y1 in image.text if x1 > x0 and y1 > y0]
     masked = [line.model_copy(update={"text": _drawable(line.text, codepoints)})
-              for line in mask_lines(lines)]
+              for line in mask_lines(lines, kinds=kinds)]
     kept = [line for line in masked if line.text]
     return TextLayer(kept, frozenset(), image.width, image.height) if kept else None
 
 
-def write_text_layers(dest: Path, placements: list[TextPlacement]) -> list[int] | None:
-    """Write ``dest`` with one page per placement that has text; return, for each such page,
-    the index of its placement (None when no page has text)."""
+def write_text_layers(dest: Path, placements: list[TextPlacement],
+                      kinds: frozenset[PiiKind] = ALL_KINDS) -> list[int] | None:
+    """Write ``dest`` with one page per placement that has text (personal data of ``kinds``
+    masked); return, for each such page, the index of its placement (None when no page has
+    text)."""
     from reportlab.pdfgen.canvas import Canvas
 
     sources = (fontbuild.cjk_source(), fontbuild.emoji_source())
     codepoints = frozenset().union(*(s.codepoints for s in sources))
-    layers = [(i, layer_of(p.image, codepoints)) for i, p in enumerate(placements)]
+    layers = [(i, layer_of(p.image, codepoints, kinds)) for i, p in enumerate(placements)]
     kept = [(i, layer) for i, layer in layers if layer is not None]
     if not kept:
         return None

@@ -27,6 +27,8 @@ from disputekit.assemble.pdf.evidence_text import TextPlacement, write_text_laye
 from disputekit.assemble.pdf.exhibits import ImagePlacement
 from disputekit.assemble.pdf.layout import FOOTER_H, HEADER_H, MARGIN, PAGE_H, PAGE_W
 from disputekit.assemble.pdf.page_digests import page_record
+from disputekit.privacy.pii import ALL_KINDS, PiiKind, privacy_kinds
+from disputekit.profiles.model import Privacy
 
 SLOT_TOP_GAP = 28  # points left under the header for the "original page n of m" line
 
@@ -50,10 +52,11 @@ def pdf_date(moment: datetime) -> str:
 
 
 def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources: dict[str, Path],
-                work: Path, lang: str = "zh") -> list[pikepdf.Pdf]:
+                work: Path, lang: str = "zh", *, privacy: Privacy | None = None) -> list[pikepdf.Pdf]:
     """Draw page ``n`` of each exhibit's PDF as an image into the slot on page ``page_no``
     with its text as an invisible layer, or the notice saying why it could not be drawn
-    (``evidence_render``).
+    (``evidence_render``). Personal data the page's text holds is painted over on the image
+    and masked in the layer per ``privacy`` (the profile's switches; None: every kind).
 
     The pages are rendered once per build into ``work`` (both editions use them). Returns the
     text-layer document: it must stay open until ``pdf`` is saved.
@@ -61,7 +64,8 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
     box = pikepdf.Rectangle(MARGIN, MARGIN + FOOTER_H, PAGE_W - MARGIN,
                             PAGE_H - MARGIN - HEADER_H - SLOT_TOP_GAP)
     size = (box.width, box.height)
-    drawn = evidence_render.EvidencePages(work, size, {})
+    kinds = ALL_KINDS if privacy is None else privacy_kinds(privacy)
+    drawn = evidence_render.EvidencePages(work, size, {}, kinds)
     slots = list(slots)
     counts: dict[str, int] = {}
     for _, exhibit, n in slots:
@@ -81,14 +85,15 @@ def merge_slots(pdf: pikepdf.Pdf, slots: Iterable[tuple[int, str, int]], sources
         pixels = draw_notice(notice, size, lines)
         # the notice has its own border
         evidence_place.place(pdf, page_no, box, notice, pixels, True, name, framed=False)
-    return _text_layers(pdf, texts, work)
+    return _text_layers(pdf, texts, work, kinds)
 
 
-def _text_layers(pdf: pikepdf.Pdf, texts: list[tuple[int, TextPlacement]], work: Path) -> list[pikepdf.Pdf]:
+def _text_layers(pdf: pikepdf.Pdf, texts: list[tuple[int, TextPlacement]], work: Path,
+                 kinds: frozenset[PiiKind]) -> list[pikepdf.Pdf]:
     handle, name = tempfile.mkstemp(prefix="text-layer-", suffix=".pdf", dir=work)
     os.close(handle)  # one per edition: the first stays open until its edition is saved
     layers = Path(name)
-    order = write_text_layers(layers, [place for _, place in texts])
+    order = write_text_layers(layers, [place for _, place in texts], kinds)
     if order is None:
         return []
     source = pikepdf.open(layers)
@@ -141,14 +146,17 @@ def finish_pdf(
     metadata: dict[str, str],
     identity: str,
     lang: str = "zh",
+    privacy: Privacy | None = None,
 ) -> None:
-    """Write the final dossier: merged evidence pages, attachments, metadata, fixed /ID.
+    """Write the final dossier: merged evidence pages (personal data covered per ``privacy``,
+    None: every kind), attachments, metadata, fixed /ID.
 
     Once every page is final, its digest goes into the manifest attachment (``pages``,
     ``page_digests.py``) before anything is attached."""
     with pikepdf.open(rendered) as pdf:
         place_images(pdf, images or [])
-        evidence = merge_slots(pdf, slots, sources, rendered.parent, lang) if slots else []
+        evidence = (merge_slots(pdf, slots, sources, rendered.parent, lang, privacy=privacy)
+                    if slots else [])
         attach_files(pdf, [_with_pages(a, pdf) for a in attachments])
         for key, value in metadata.items():
             pdf.docinfo[pikepdf.Name(key)] = pikepdf.String(value)
