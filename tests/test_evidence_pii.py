@@ -236,3 +236,41 @@ def test_a_shop_that_shows_phones_keeps_them_on_the_page(template: Path, tmp_pat
 def test_switches_are_passed_to_the_renderer_in_a_fixed_order() -> None:
     """The child is told the kinds in a fixed order (the cache folder and bytes depend on it)."""
     assert evidence_render.kinds_argument(frozenset({"mobile", "address"})) == "address,mobile"
+
+
+def test_a_page_with_more_text_than_is_checked_is_a_notice_not_an_unchecked_picture(
+        tmp_path: Path) -> None:
+    from disputekit.assemble.pdf.evidence_child import MAX_PAGE_CHARS
+
+    path = tmp_path / "dense.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica", 2)
+    line = f"Tel {PHONE} " * 20  # 320 characters
+    for row in range(MAX_PAGE_CHARS // len(line) + 2):
+        pdf.drawString(10, 830 - row * 4.2 % 820, line)
+    pdf.showPage()
+    pdf.save()
+    page = render_pages(path, tmp_path / "out", 1, BOX)[1]
+    assert page == evidence_render.NotDrawn("text", page.detail)  # type: ignore[union-attr]
+    assert int(page.detail.split()[0]) > MAX_PAGE_CHARS  # type: ignore[union-attr]
+
+
+def test_a_form_fields_value_is_covered_too(tmp_path: Path) -> None:
+    """A filled form field is an annotation, outside the page's text until PDFium merges it
+    into the page (in the child only): then it is read and covered like any text."""
+    path = tmp_path / "form.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica", SIZE)
+    pdf.drawString(X, Y_ORDER, f"Order {ORDER}")
+    pdf.acroForm.textfield(name="tel", value=PHONE, x=X, y=Y_PHONE - 4, width=200, height=20,
+                           borderWidth=0, fontName="Helvetica", fontSize=SIZE)
+    pdf.showPage()
+    pdf.save()
+    plain = render_pages(path, tmp_path / "plain", 1, BOX, frozenset())[1]
+    masked = render_pages(path, tmp_path / "masked", 1, BOX)[1]
+    assert isinstance(plain, PageImage) and isinstance(masked, PageImage)
+    field = (X + 4, Y_PHONE, X + 4 + pdfmetrics.stringWidth(PHONE, "Helvetica", SIZE) - 2,
+             Y_PHONE + 0.6 * SIZE)
+    assert inked(region(drawn(plain.path), field))  # the field shows the number …
+    assert masked.covered == 1 and covered(region(drawn(masked.path), field))  # … covered
+    assert PHONE in " ".join(run[0] for run in plain.text)

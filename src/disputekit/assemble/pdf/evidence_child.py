@@ -218,6 +218,20 @@ def _say(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def _flattened(doc: Any, number: int) -> Any:
+    """Page ``number`` with its annotations and form fields merged into its content (in this
+    process's memory only), so that their text — a form field holding a phone number — is
+    read and covered like the rest; they look as they would drawn as annotations (their
+    appearance streams, as displayed)."""
+    import pypdfium2.raw as raw
+
+    page = doc[number - 1]
+    if raw.FPDFPage_Flatten(page, raw.FLAT_NORMALDISPLAY) != raw.FLATTEN_SUCCESS:
+        return page  # nothing to flatten (or it failed): the page as it is
+    page.close()  # PDFium's text and drawing see the merged content only on a reloaded page
+    return doc[number - 1]
+
+
 def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first: int,
            last: int, kinds: frozenset[PiiKind]) -> None:
     import pypdfium2 as pdfium
@@ -230,7 +244,7 @@ def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first
     last = min(last, len(doc))
     for number in range(first, last + 1):
         try:
-            page = doc[number - 1]
+            page = _flattened(doc, number)
             width, height = page.get_size()  # as displayed (/Rotate applied)
             fit = min(box[0] / width, box[1] / height)
             image, pii = draw_page(page, fit * dpi / 72, kinds)
