@@ -269,8 +269,11 @@ def test_a_form_fields_value_is_covered_too(tmp_path: Path) -> None:
     plain = render_pages(path, tmp_path / "plain", 1, BOX, frozenset())[1]
     masked = render_pages(path, tmp_path / "masked", 1, BOX)[1]
     assert isinstance(plain, PageImage) and isinstance(masked, PageImage)
-    field = (X + 4, Y_PHONE, X + 4 + pdfmetrics.stringWidth(PHONE, "Helvetica", SIZE) - 2,
-             Y_PHONE + 0.6 * SIZE)
-    assert inked(region(drawn(plain.path), field))  # the field shows the number …
-    assert masked.covered == 1 and covered(region(drawn(masked.path), field))  # … covered
-    assert PHONE in " ".join(run[0] for run in plain.text)
+    # where PDFium reads the field's text, the middle of its box
+    [(x0, y0, x1, y1)] = [run[1:] for run in plain.text if run[0] == PHONE]
+    inner = (x0 + 2, y0 + (y1 - y0) // 3, x1 - 2, y1 - (y1 - y0) // 3)
+    # (PDFium draws this reportlab field only with a form environment, which the child does
+    # not start; fields with their own appearance are drawn, and are covered where read)
+    assert masked.covered == 1 and covered(drawn(masked.path).crop(inner))
+    texts = " ".join(run[0] for run in masked.text)
+    assert ORDER in texts and "139****5678" in texts and PHONE not in texts

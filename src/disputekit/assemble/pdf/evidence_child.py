@@ -164,9 +164,10 @@ def _device_map(page: Any, size: tuple[int, int]) -> Callable[[float, float, flo
     return to_pixels
 
 
-def page_chars(page: Any, size: tuple[int, int]) -> list[PageChar]:
+def page_chars(page: Any, to_pixels: Callable[[float, float, float, float], CharBox]) -> list[PageChar]:
     """Every character of the page with its box in pixels of the drawn image (PDFium's loose
-    box: the font's full height, not the glyph's ink); inferred characters have no box."""
+    box: the font's full height, not the glyph's ink, mapped by ``to_pixels``); inferred
+    characters have no box."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -175,7 +176,6 @@ def page_chars(page: Any, size: tuple[int, int]) -> list[PageChar]:
         count = textpage.count_chars()
         if count > MAX_PAGE_CHARS:
             raise TooMuchText(count)
-        to_pixels = _device_map(page, size)
         chars = []
         for index in range(count):
             code = raw.FPDFText_GetUnicode(textpage, index)
@@ -195,15 +195,18 @@ def page_chars(page: Any, size: tuple[int, int]) -> list[PageChar]:
     return chars
 
 
-def draw_page(page: Any, scale: float, kinds: frozenset[PiiKind]) -> tuple[Any, PagePii]:
-    """The page drawn at ``scale`` with its personal data of ``kinds`` painted over, and
-    what was found (covers and the masked text runs)."""
+def draw_page(doc: Any, number: int, scale: float, kinds: frozenset[PiiKind]) -> tuple[Any, PagePii]:
+    """Page ``number`` drawn at ``scale`` with its personal data of ``kinds`` painted over, and
+    what was found (covers and the masked text runs). The text is read after the page's
+    annotations and form fields are merged into it (``_flattened``), so a filled form field
+    is covered too; the picture is drawn before that, as the page is displayed."""
     from disputekit.privacy.regions import cover
 
-    bitmap = page.render(scale=scale, may_draw_forms=True, draw_annots=True)
-    image = bitmap.to_pil()
-    pii = page_pii(page_chars(page, image.size), kinds=kinds, max_runs=MAX_TEXT_RUNS,
-                   max_chars=MAX_TEXT_CHARS)
+    page = doc[number - 1]
+    image = page.render(scale=scale, may_draw_forms=True, draw_annots=True).to_pil()
+    to_pixels = _device_map(page, image.size)  # page space is the same after merging
+    pii = page_pii(page_chars(_flattened(doc, number, page), to_pixels), kinds=kinds,
+                   max_runs=MAX_TEXT_RUNS, max_chars=MAX_TEXT_CHARS)
     return (cover(image, pii.covers) if pii.covers else image), pii
 
 
@@ -218,14 +221,14 @@ def _say(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _flattened(doc: Any, number: int) -> Any:
-    """Page ``number`` with its annotations and form fields merged into its content (in this
-    process's memory only), so that their text — a form field holding a phone number — is
-    read and covered like the rest; they look as they would drawn as annotations (their
-    appearance streams, as displayed)."""
+def _flattened(doc: Any, number: int, page: Any) -> Any:
+    """Page ``number`` (open as ``page``) with its annotations and form fields merged into its
+    content (in this process's memory only), for reading its text: a form field holding a
+    phone number is then read like the rest. Not for drawing: merging drops what PDFium draws
+    without an appearance stream (highlights) and may grow the page's box (measured on the
+    corpus: 3 of 64 pages would look different)."""
     import pypdfium2.raw as raw
 
-    page = doc[number - 1]
     if raw.FPDFPage_Flatten(page, raw.FLAT_NORMALDISPLAY) != raw.FLATTEN_SUCCESS:
         return page  # nothing to flatten (or it failed): the page as it is
     page.close()  # PDFium's text and drawing see the merged content only on a reloaded page
@@ -244,15 +247,16 @@ def render(source: Path, dest: Path, box: tuple[float, float], dpi: float, first
     last = min(last, len(doc))
     for number in range(first, last + 1):
         try:
-            page = _flattened(doc, number)
+            page = doc[number - 1]
             width, height = page.get_size()  # as displayed (/Rotate applied)
+            rotation = page.get_rotation()
             fit = min(box[0] / width, box[1] / height)
-            image, pii = draw_page(page, fit * dpi / 72, kinds)
+            image, pii = draw_page(doc, number, fit * dpi / 72, kinds)
             data, kind, gray = encode(image)
             name = f"p{number}.{kind}"
             _write(dest, name, data)
             _say({"page": number, "file": name, "width": image.width, "height": image.height,
-                  "gray": gray, "rotation": page.get_rotation(), "covered": len(pii.covers),
+                  "gray": gray, "rotation": rotation, "covered": len(pii.covers),
                   "text": [list(run) for run in pii.runs]})
         except MemoryError:
             raise

@@ -12,7 +12,9 @@ exhibit, with its address space capped (:data:`MEMORY_BYTES`) and a wall-clock d
 page (:data:`PAGE_SECONDS`) and per exhibit (:data:`EXHIBIT_SECONDS`). A page the child cannot
 draw within that (a Flate bomb, a crash, a PDF PDFium cannot open) becomes a placeholder
 page that names the exhibit and says why (``evidence_placeholder``), and a warning is logged.
-Results are kept in the build's work folder, so the second edition reuses the first's.
+Personal data of the kinds the profile masks, where the page's text holds it, is painted over
+in the child before the image is encoded (``evidence_pii``). Results are kept in the build's
+work folder, keyed on those kinds too, so the second edition reuses the first's.
 """
 
 from __future__ import annotations
