@@ -380,25 +380,10 @@ class _Reader:
     def _flush(self) -> None:
         if self.open:
             text = _trim_body(self.body)
-            if (self.body_full or self.body_cut) and isinstance(self.roster, BoundedRoster):
-                self.roster.message(
-                    self.time,
-                    self.sender,
-                    text,
-                    recalled=self.recalled,
-                    transferred=self.transferred,
-                    read_status=self.status,
-                    length=max(self.body_end - 1, self.max_body + 1),
-                )
-            else:
-                self.roster.message(
-                    self.time,
-                    self.sender,
-                    text,
-                    recalled=self.recalled,
-                    transferred=self.transferred,
-                    read_status=self.status,
-                )
+            cut = (self.body_full or self.body_cut) and isinstance(self.roster, BoundedRoster)
+            extra = {"length": max(self.body_end - 1, self.max_body + 1)} if cut else {}
+            self.roster.message(self.time, self.sender, text, recalled=self.recalled,
+                                transferred=self.transferred, read_status=self.status, **extra)
             self.body, self.status, self.recalled = [], None, False
             self.body_chars = self.body_end = 0
             self.body_full = self.body_cut = False

@@ -158,13 +158,18 @@ def read_capped(path: Path, cap: int) -> bytes | None:
         with path.open("rb") as fh:
             data = fh.read(cap + 1)
     except OSError as exc:
-        raise InputFileError(
-            f"无法读取文件 {path.name}：{exc.strerror or exc}。",
-            f"Cannot read {path.name}: {exc.strerror or exc}.",
-            fix_zh="请确认文件存在且有读取权限。",
-            fix_en="Check that the file exists and is readable.",
-        ) from None
+        raise unreadable(path, exc) from None
     return None if len(data) > cap else data
+
+
+def unreadable(path: Path, exc: OSError) -> InputFileError:
+    """The error for a file that cannot be opened or read."""
+    return InputFileError(
+        f"无法读取文件 {path.name}：{exc.strerror or exc}。",
+        f"Cannot read {path.name}: {exc.strerror or exc}.",
+        fix_zh="请确认文件存在且有读取权限。",
+        fix_en="Check that the file exists and is readable.",
+    )
 
 
 def _mb(n: int) -> str:
@@ -176,12 +181,7 @@ def check_file_size(path: Path) -> int:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputFileError(
-            f"无法读取文件 {path.name}：{exc.strerror or exc}。",
-            f"Cannot read {path.name}: {exc.strerror or exc}.",
-            fix_zh="请确认文件存在且有读取权限。",
-            fix_en="Check that the file exists and is readable.",
-        ) from None
+        raise unreadable(path, exc) from None
     if size > MAX_FILE_BYTES:
         raise InputFileError(
             f"文件 {path.name} 太大（{_mb(size)}，上限 {_mb(MAX_FILE_BYTES)}）。",
