@@ -4,8 +4,9 @@ Generates a case with N photos 4000×3000 (~4.5 MB JPEG each), a 2,000-message c
 screenshots and a tracking record; times img2pdf wrapping the same JPEGs losslessly, then the
 build (dossier **and** upload bundle, as `disputekit build` does), each in a fresh subprocess,
 alternating, median of --runs. A "first" build runs with an empty glyph cache
-(``DISPUTEKIT_CACHE_DIR`` pointing at a new folder), a "second" build with the cache the
-first one filled. Prints one table row per photo count: photos, build s (first/second),
+(``DISPUTEKIT_CACHE_DIR`` pointing at a new folder) into a new out folder, a "second" build
+of the same case into the same out folder, with the caches the first one filled (glyphs, and
+the prepared images in out/.cache/images). Prints one table row per photo count: photos, build s (first/second),
 img2pdf s, ratio, dossier MB, peak RSS of the build process and of its largest worker.
 
     python benchmarks/bench_build.py --photos 20 50 --runs 3
@@ -139,7 +140,8 @@ def measure(root: Path, photos: int, runs: int, upload: bool) -> dict[str, float
         floor.append(t)
         floor_cpu.append(c)
         cache = Path(tempfile.mkdtemp(dir=root, prefix="cache"))  # empty: a first build
-        t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)
+        out = Path(tempfile.mkdtemp(dir=root, prefix="out"))
+        t, info = run_build(case, out, cache, upload)
         first.append(t)
         cpu1.append((info["cpu"], info["worker_cpu"]))
         rss.append(info["rss_kib"])
@@ -147,7 +149,9 @@ def measure(root: Path, photos: int, runs: int, upload: bool) -> dict[str, float
         t, c = timed(img2pdf)
         floor.append(t)
         floor_cpu.append(c)
-        t, info = run_build(case, Path(tempfile.mkdtemp(dir=root, prefix="out")), cache, upload)  # the cache is warm now
+        # the same case built again into the same out/, as `disputekit build CASE` twice: the
+        # glyph cache and out/.cache/images (prepared images) are warm now
+        t, info = run_build(case, out, cache, upload)
         second.append(t)
         cpu2.append((info["cpu"], info["worker_cpu"]))
         rss.append(info["rss_kib"])

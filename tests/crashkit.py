@@ -374,7 +374,7 @@ def out_problems(case_dir: Path) -> list[str]:
     out = case_dir / "out"
     problems = []
     for entry in out.iterdir() if out.is_dir() else []:
-        if entry.name in ("dossier.pdf", "submission.pdf", "upload", "draft") or entry.name.startswith(STALE_OUT):
+        if entry.name in ("dossier.pdf", "submission.pdf", "upload", "draft", ".cache") or entry.name.startswith(STALE_OUT):
             continue
         problems.append(f"unexpected entry in out/: {entry.name}")
     dossier = out / "dossier.pdf"

@@ -167,7 +167,7 @@ def test_one_language_per_build(case_a: Path, tmp_path: Path) -> None:
     build_dossier(case_a, BuildOptions(now=now, out_dir=out, jobs=1))
     assert "您好" in (out / "upload/reason.txt").read_text("utf-8")
     result = build_dossier(case_a, BuildOptions(now=now, out_dir=out, lang="en", jobs=1))
-    assert sorted(p.name for p in out.iterdir()) == ["dossier.pdf", "submission.pdf", "upload"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "dossier.pdf", "submission.pdf", "upload"]
     assert json.loads((out / "upload/bundle.json").read_text("utf-8"))["lang"] == "en"
     reason = (out / "upload/reason.txt").read_text("utf-8")
     assert "您好" not in reason and reason.startswith("Signed for at")

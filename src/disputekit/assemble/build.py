@@ -255,7 +255,7 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
         progress("排版 PDF…", "Laying out the PDF…")
         web = _web_tasks(case, ctx, work, options) if options.upload and draft is not None else {}
         with images_in_background(jobs, jobs=options.jobs, covers=_covers(case, profile.privacy),
-                                  web=web) as wait:
+                                  web=web, cache=_image_cache(out_dir)) as wait:
             rendered = _render(data, work / "review.pdf")  # layout needs the image sizes only
             web_images = wait()
         final = _finish(case, data, rendered, work / "dossier.pdf", [
@@ -297,6 +297,14 @@ def _excerpts(data: DossierData) -> dict[str, dict[str, int]]:
         if key.startswith("chat-excerpt:") and isinstance(value, Excerpt) and not value.whole:
             out[key.split(":", 1)[1]] = {"messages": value.total, "shown": len(value.shown)}
     return dict(sorted(out.items(), key=lambda kv: int(kv[0][1:])))
+
+
+def _image_cache(out_dir: Path) -> Path | None:
+    """``out/.cache/images`` (``assemble/pdf/image_cache.py``); none where a link was planted."""
+    folder = out_dir / ".cache" / "images"
+    if (out_dir / ".cache").is_symlink() or folder.is_symlink():
+        return None
+    return folder
 
 
 def _chosen_originals(case: Case, options: BuildOptions, attach_originals: bool) -> set[str]:

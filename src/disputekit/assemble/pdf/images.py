@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from disputekit.assemble.pdf.image_cache import Entry as CacheEntry
     from disputekit.assemble.upload.bundle import ImageOutcome, ImageTask
 
 # Photos: a 12 MP JPEG decodes at 1/4 scale (DCT scaling, no resampling) to 1000 px, about
@@ -28,15 +29,58 @@ JPEG_QUALITY = 80
 Cover = tuple[list[tuple[int, int, int, int]], tuple[int, int]]  # boxes, the size they are measured on
 
 
-Job = tuple[str, str, int, Cover | None, "ImageTask | None"]  # source, dest, side, cover, web copy
+Job = tuple[str, str, int, Cover | None, "ImageTask | None", str | None]
+# source, dest, side, cover, web copy, cache folder (``image_cache``; None: no cache)
+
+
+def _cache_parts(job: Job) -> list[object]:
+    _, _, side, covered, web, _ = job
+    web_key = None if web is None else [web.kind, web.max_side, web.max_bytes, web.cover, web.draft]
+    return [side, JPEG_QUALITY, covered, web_key]
 
 
 def prepare_one(job: Job) -> ImageOutcome | None:
-    """Decode one image once; write the dossier's JPEG and, if asked, its web-upload copy."""
+    """Decode one image once; write the dossier's JPEG and, if asked, its web-upload copy —
+    or copy both from the cache of an earlier build (``image_cache``)."""
+    from disputekit.assemble.pdf import image_cache
+
+    source, dest, side, covered, web, cache = job
+    key = image_cache.key_of(source, _cache_parts(job)) if cache else None
+    if key is not None and cache is not None:
+        entry = image_cache.load(Path(cache), key)
+        if entry is not None and (web is None or entry.web is not None or entry.meta.get("error")):
+            return _from_cache(entry, dest, web)
+    outcome = _prepare(source, dest, side, covered, web)
+    if key is not None and cache is not None:
+        web_bytes = outcome.path.read_bytes() if outcome is not None and outcome.path else None
+        meta = {} if outcome is None else {"media_type": outcome.media_type,
+                                           "ext": outcome.path.suffix if outcome.path else "",
+                                           "error": list(outcome.error) if any(outcome.error) else None}
+        image_cache.store(Path(cache), key, Path(dest).read_bytes(), web_bytes, meta)
+    return outcome
+
+
+def _from_cache(entry: CacheEntry, dest: str, web: ImageTask | None) -> ImageOutcome | None:
+    from disputekit.assemble.upload.bundle import ImageOutcome
+
+    Path(dest).write_bytes(entry.dossier)
+    if web is None:
+        return None
+    error = entry.meta.get("error")
+    if error:
+        return ImageOutcome(web.exhibit, error=tuple(error))  # type: ignore[arg-type]
+    prefix = "DRAFT_" if web.draft else ""
+    path = web.dest_stem.with_name(f"{prefix}{web.dest_stem.name}{entry.meta['ext']}")
+    assert entry.web is not None
+    path.write_bytes(entry.web)
+    return ImageOutcome(web.exhibit, path, str(entry.meta.get("media_type", "")))
+
+
+def _prepare(source: str, dest: str, side: int, covered: Cover | None,
+             web: ImageTask | None) -> ImageOutcome | None:
     from disputekit.collect.parse.imageio import fit, load_display_image
     from disputekit.privacy.regions import cover_scaled
 
-    source, dest, side, covered, web = job
     image = load_display_image(Path(source), max(side, web.max_side) if web else side)
     outcome = None
     if web is not None:
@@ -54,6 +98,7 @@ def prepare_one(job: Job) -> ImageOutcome | None:
 def images_in_background(
     jobs_list: list[tuple[str, Path, Path, int]], *, jobs: int,
     covers: dict[str, Cover] | None = None, web: Mapping[str, ImageTask] | None = None,
+    cache: Path | None = None,
 ) -> Iterator[Callable[[], dict[str, ImageOutcome]]]:
     """Prepare the images in worker processes while the caller lays out the pages.
 
@@ -61,10 +106,17 @@ def images_in_background(
     error and returns the web-upload outcomes by exhibit id. Layout needs only the sizes
     (``expected_size``), not the pixels. ``covers``: exhibit id → personal-data boxes to paint
     over (``privacy.regions``). ``web``: exhibit id → the upload bundle's task for it.
+    ``cache``: the folder of ``image_cache`` (prepared images kept between builds).
     """
     covers, web = covers or {}, web or {}
-    work: list[Job] = [(str(src), str(dest), side, covers.get(ex), web.get(ex))
+    folder = str(cache) if cache is not None else None
+    work: list[Job] = [(str(src), str(dest), side, covers.get(ex), web.get(ex), folder)
                        for ex, src, dest, side in jobs_list]
+    if cache is not None:  # the cache keeps what this build uses, nothing else
+        from disputekit.assemble.pdf import image_cache
+
+        keys = {image_cache.key_of(job[0], _cache_parts(job)) for job in work}
+        image_cache.prune(cache, {k for k in keys if k})
     ids = [ex for ex, _, _, _ in jobs_list]
     if jobs <= 1 or len(work) <= 1:
 
