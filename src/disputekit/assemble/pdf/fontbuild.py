@@ -17,6 +17,7 @@ Everything here is deterministic: the same characters give the same bytes.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import hashlib
@@ -188,6 +189,7 @@ def emoji_font_path() -> Path:
 def cjk_source() -> SourceFace:
     """The Simplified Chinese face of Noto Sans CJK, picked from the collection by name."""
     collection = TTCollection(str(cjk_font_path()), lazy=True)
+    atexit.register(collection.close)  # lazy: the file stays open while the process may subset
     for font in collection.fonts:
         if font["name"].getDebugName(6) == CJK_SC_PS_NAME:
             return _face("cjk", font, path=cjk_font_path())
@@ -197,8 +199,9 @@ def cjk_source() -> SourceFace:
 @functools.cache
 def emoji_source() -> SourceFace:
     """The monochrome emoji fallback face."""
-    return _face("emoji", TTFont(str(emoji_font_path()), lazy=True), emoji=True,
-                 path=emoji_font_path())
+    font = TTFont(str(emoji_font_path()), lazy=True)
+    atexit.register(font.close)  # lazy: the file stays open while the process may subset
+    return _face("emoji", font, emoji=True, path=emoji_font_path())
 
 
 def subset_name(source: SourceFace, codepoints: Iterable[int]) -> str:
