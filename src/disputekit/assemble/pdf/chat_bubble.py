@@ -93,5 +93,6 @@ class ChatBubble(Flowable):
             y -= LEADING
             canvas.setFillColor(HEAD_COLOUR if size == HEAD_SIZE else colors.black)
             if text:
-                self.fonts.draw_string(canvas, s.left, y + (LEADING - size) * 0.45, text, size)
+                self.fonts.draw_string(canvas, s.left, y + (LEADING - size) * 0.45, text, size,
+                                       measure=False)
         canvas.restoreState()

@@ -208,8 +208,10 @@ class FontSet:
         """Width in points of ``text`` drawn at ``size`` with the fallback fonts."""
         return sum(pdfmetrics.stringWidth(run, name, size) for name, run in self.runs(text))
 
-    def draw_string(self, canvas, x: float, y: float, text: str, size: float) -> float:
-        """Draw one line like ``canvas.drawString``, switching fonts per run; return its width.
+    def draw_string(self, canvas, x: float, y: float, text: str, size: float, *,
+                    measure: bool = True) -> float:
+        """Draw one line like ``canvas.drawString``, switching fonts per run; return its width
+        (0 when ``measure`` is false: the chat's thousands of lines need no width).
 
         All runs go into one text object, so text extraction sees a single line.
         """
@@ -218,7 +220,8 @@ class FontSet:
         for name, run in self.runs(text):
             text_object.setFont(name, size)
             text_object.textOut(run)
-            width += pdfmetrics.stringWidth(run, name, size)
+            if measure:
+                width += pdfmetrics.stringWidth(run, name, size)
         canvas.drawText(text_object)
         return width
 
