@@ -181,16 +181,21 @@ def _seen_at_unboxing(ctx: RuleContext, fact_id: str, group: str, key: str) -> E
                            "caption", "photo (tagged, captioned)", {key: note})
 
 
+def _tagged_documents(ctx: RuleContext, fact_id: str, tag: str, zh: str, en: str) -> EstablishedFact | None:
+    """The exhibits (screenshot, photo or PDF) the shop tagged ``tag``, as one fact."""
+    found = [e for e in ctx.exhibits if e.item.tag == tag and e.facts.kind in ("screenshot", "photo", "document")]
+    if not found:
+        return None
+    return EstablishedFact(fact_id, zh, en, ids(found), None, f"{tag} (tagged)")
+
+
 @fact("listing_exclusion", zh="商品页面或下单快照显示不支持七天无理由", en="The listing or checkout snapshot shows the 7-day exclusion",
       how_zh="添加商品页面或订单快照截图（--tag listing），显示不支持七天无理由退货（第7条商品须有下单时的确认）",
       how_en="add the listing or order snapshot (--tag listing) showing the exclusion (Art. 7 goods need the checkout confirmation)",
       source="办法 第6、7、20条")
 def listing_exclusion(ctx: RuleContext) -> EstablishedFact | None:
-    found = [e for e in ctx.exhibits if e.item.tag == "listing" and e.facts.kind in ("screenshot", "photo", "document")]
-    if not found:
-        return None
-    return EstablishedFact("listing_exclusion", "商品页面/订单快照（本店标注）", "listing/order snapshot (tagged by the shop)",
-                           ids(found), None, "listing (tagged)")
+    return _tagged_documents(ctx, "listing_exclusion", "listing", "商品页面/订单快照（本店标注）",
+                             "listing/order snapshot (tagged by the shop)")
 
 
 @fact("made_to_order", zh="买家提出的定制要求（已标记的聊天消息）", en="The buyer's customisation request (marked chat message)",
@@ -219,22 +224,15 @@ def agreement(ctx: RuleContext) -> EstablishedFact | None:
       how_zh="添加下单时的商品页面或订单快照截图（--tag listing）",
       how_en="add the listing or order snapshot as sold (--tag listing)", source="S1 第73、77条")
 def listing_snapshot(ctx: RuleContext) -> EstablishedFact | None:
-    found = [e for e in ctx.exhibits if e.item.tag == "listing" and e.facts.kind in ("screenshot", "photo", "document")]
-    if not found:
-        return None
-    return EstablishedFact("listing_snapshot", "商品页面/订单快照", "listing/order snapshot", ids(found), None,
-                           "listing (tagged)")
+    return _tagged_documents(ctx, "listing_snapshot", "listing", "商品页面/订单快照", "listing/order snapshot")
 
 
 @fact("quality_documents", zh="合格证、进货凭证或检测报告", en="Certificate of conformity, purchase invoice or inspection report",
       how_zh="添加合格证、进货发票/经销凭证或检测报告（--tag certificate）",
       how_en="add the certificate, purchase invoice or inspection report (--tag certificate)", source="S1 第66条")
 def quality_documents(ctx: RuleContext) -> EstablishedFact | None:
-    found = [e for e in ctx.exhibits if e.item.tag == "certificate" and e.facts.kind in ("screenshot", "photo", "document")]
-    if not found:
-        return None
-    return EstablishedFact("quality_documents", "合格证/进货凭证/检测报告", "certificate/invoice/inspection report",
-                           ids(found), None, "certificate (tagged)")
+    return _tagged_documents(ctx, "quality_documents", "certificate", "合格证/进货凭证/检测报告",
+                             "certificate/invoice/inspection report")
 
 
 @fact("delivery_refused", zh="物流显示买家拒收", en="Tracking shows the buyer refused the parcel",
