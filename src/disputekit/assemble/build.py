@@ -290,13 +290,9 @@ def build_dossier(case_dir: Path, options: BuildOptions, progress: Progress = _q
 
 def _excerpts(data: DossierData) -> dict[str, dict[str, int]]:
     """Chats the dossier shows only in part: ``{"E1": {"messages": …, "shown": …}}``."""
-    from disputekit.assemble.chat_excerpt import Excerpt
-
-    out = {}
-    for key, value in data.memo.items():
-        if key.startswith("chat-excerpt:") and isinstance(value, Excerpt) and not value.whole:
-            out[key.split(":", 1)[1]] = {"messages": value.total, "shown": len(value.shown)}
-    return dict(sorted(out.items(), key=lambda kv: int(kv[0][1:])))
+    return {ex: {"messages": value.total, "shown": len(value.shown)}
+            for ex, value in sorted(data.excerpts.items(), key=lambda kv: int(kv[0][1:]))
+            if not value.whole}
 
 
 def _image_cache(out_dir: Path) -> Path | None:

@@ -27,6 +27,7 @@ from disputekit.assemble.pdf.story import Writer
 from disputekit.assemble.renditions import SUFFIX
 from disputekit.models.facts import ChatFacts, Message, Role
 from disputekit.privacy.pii import mask
+from disputekit.validate.rules.chat_rules import order_numbers
 from disputekit.validate.rules.context import Exhibit
 
 ROLE_BG = {Role.BUYER: "#eaf2fd", Role.SELLER: "#eaf7ee", Role.SYSTEM: "#f2f2f2", Role.UNKNOWN: "#ffffff"}
@@ -37,20 +38,17 @@ GAP_BG = "#f6f6f6"
 def excerpt_of(d: DossierData, e: Exhibit, facts: ChatFacts) -> Excerpt:
     """What the dossier shows of ``facts`` (the whole chat when short); computed once per
     build, as every layout pass of both editions asks."""
-    key = f"chat-excerpt:{e.id}"
-    cached = d.memo.get(key)
-    if not isinstance(cached, Excerpt):
-        cached = d.memo[key] = _select(d, e, facts)
-    return cached
+    if e.id not in d.excerpts:
+        d.excerpts[e.id] = _select(d, e, facts)
+    return d.excerpts[e.id]
 
 
 def _select(d: DossierData, e: Exhibit, facts: ChatFacts) -> Excerpt:
     case = d.ctx.case
     marks = set(e.item.marks)
-    quoted = message_locators(((f.exhibits[0] if f.exhibits else "", getattr(f, "locator", None))
-                               for f in d.established), e.id)
+    quoted = message_locators(((f.exhibits[0] if f.exhibits else "", f.locator) for f in d.established), e.id)
     numbered = {m.index: pos for pos, m in enumerate(facts.messages)}
-    needles = [case.order_id, case.shipment.waybill or "", case.return_shipment.waybill or ""]
+    needles = order_numbers(case)
     anchors = Anchors(
         marked=[numbered[i] for i in sorted(marks) if i in numbered],
         quoted=[numbered[i] for i in sorted(quoted) if i in numbered],

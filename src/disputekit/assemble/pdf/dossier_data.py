@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
+from disputekit.assemble.chat_excerpt import Excerpt
 from disputekit.assemble.timeline import Event
 from disputekit.case import Case
 from disputekit.draft.reason import Draft
@@ -54,8 +55,9 @@ class DossierData:
     changes: StateDiff | None = None  # since the state the last decision saw; None if unknown
     established: list[FactLike] = field(default_factory=list)  # facts the evidence shows
     renditions: set[str] = field(default_factory=set)  # exhibit ids whose masked text is attached
-    # what each layout pass computes once per build (shared by both editions through replace())
-    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # each long chat's excerpt, computed by the first layout pass and shared by every later one
+    # and by both editions (replace() copies the reference)
+    excerpts: dict[str, Excerpt] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def submission(self) -> bool:

@@ -29,14 +29,15 @@ JPEG_QUALITY = 80
 Cover = tuple[list[tuple[int, int, int, int]], tuple[int, int]]  # boxes, the size they are measured on
 
 
-Job = tuple[str, str, int, Cover | None, "ImageTask | None", str | None]
-# source, dest, side, cover, web copy, cache folder (``image_cache``; None: no cache)
+Job = tuple[str, str, int, Cover | None, "ImageTask | None", tuple[str, str] | None]
+# source, dest, side, cover, web copy, (cache folder, entry key) (``image_cache``; None: no cache)
 
 
-def _cache_parts(job: Job) -> list[object]:
-    _, _, side, covered, web, _ = job
+def _cache_key(source: str, side: int, covered: Cover | None, web: ImageTask | None) -> str | None:
+    from disputekit.assemble.pdf import image_cache
+
     web_key = None if web is None else [web.kind, web.max_side, web.max_bytes, web.cover, web.draft]
-    return [side, JPEG_QUALITY, covered, web_key]
+    return image_cache.key_of(source, [side, JPEG_QUALITY, covered, web_key])
 
 
 def prepare_one(job: Job) -> ImageOutcome | None:
@@ -44,19 +45,18 @@ def prepare_one(job: Job) -> ImageOutcome | None:
     or copy both from the cache of an earlier build (``image_cache``)."""
     from disputekit.assemble.pdf import image_cache
 
-    source, dest, side, covered, web, cache = job
-    key = image_cache.key_of(source, _cache_parts(job)) if cache else None
-    if key is not None and cache is not None:
-        entry = image_cache.load(Path(cache), key)
+    source, dest, side, covered, web, cached = job
+    if cached is not None:
+        entry = image_cache.load(Path(cached[0]), cached[1])
         if entry is not None and (web is None or entry.web is not None or entry.meta.get("error")):
             return _from_cache(entry, dest, web)
     outcome = _prepare(source, dest, side, covered, web)
-    if key is not None and cache is not None:
+    if cached is not None:
         web_bytes = outcome.path.read_bytes() if outcome is not None and outcome.path else None
         meta = {} if outcome is None else {"media_type": outcome.media_type,
                                            "ext": outcome.path.suffix if outcome.path else "",
                                            "error": list(outcome.error) if any(outcome.error) else None}
-        image_cache.store(Path(cache), key, Path(dest).read_bytes(), web_bytes, meta)
+        image_cache.store(Path(cached[0]), cached[1], Path(dest).read_bytes(), web_bytes, meta)
     return outcome
 
 
@@ -109,14 +109,15 @@ def images_in_background(
     ``cache``: the folder of ``image_cache`` (prepared images kept between builds).
     """
     covers, web = covers or {}, web or {}
-    folder = str(cache) if cache is not None else None
-    work: list[Job] = [(str(src), str(dest), side, covers.get(ex), web.get(ex), folder)
-                       for ex, src, dest, side in jobs_list]
+    work: list[Job] = []
+    for ex, src, dest, side in jobs_list:
+        key = _cache_key(str(src), side, covers.get(ex), web.get(ex)) if cache is not None else None
+        cached = (str(cache), key) if cache is not None and key is not None else None
+        work.append((str(src), str(dest), side, covers.get(ex), web.get(ex), cached))
     if cache is not None:  # the cache keeps what this build uses, nothing else
         from disputekit.assemble.pdf import image_cache
 
-        keys = {image_cache.key_of(job[0], _cache_parts(job)) for job in work}
-        image_cache.prune(cache, {k for k in keys if k})
+        image_cache.prune(cache, {job[5][1] for job in work if job[5] is not None})
     ids = [ex for ex, _, _, _ in jobs_list]
     if jobs <= 1 or len(work) <= 1:
 

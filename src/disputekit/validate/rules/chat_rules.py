@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from disputekit.models.case import CaseFile
 from disputekit.models.facts import Role
 from disputekit.validate.rules.context import RuleContext
 from disputekit.validate.rules.finding import Finding, Severity
@@ -77,6 +78,12 @@ def covers_request(ctx: RuleContext) -> list[Finding]:
     return out
 
 
+def order_numbers(case: CaseFile) -> list[str]:
+    """The order id and the waybills a message may name ("" where unknown); the dossier's chat
+    excerpt keeps the messages that name them, as this rule looks for them."""
+    return [case.order_id, case.shipment.waybill or "", case.return_shipment.waybill or ""]
+
+
 def _mentions(text: str, needles: list[str]) -> bool:
     return any(n and n in text for n in needles)
 
@@ -85,7 +92,7 @@ def _mentions(text: str, needles: list[str]) -> bool:
       source="S1 Art. 9 (relevance)")
 def mentions_order(ctx: RuleContext) -> list[Finding]:
     c = ctx.case
-    needles = [c.order_id, c.shipment.waybill or "", c.return_shipment.waybill or ""]
+    needles = order_numbers(c)
     if c.item_title:
         needles += [w for w in c.item_title.split() if len(w) >= 2]
     out = []
